@@ -1,0 +1,109 @@
+"""Assembling the Starlette application: storage, provider, REST (and GraphQL) routes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import uuid
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.providers import build_provider
+from gateway.rest.negotiation import JsonSuffix
+from gateway.rest.responses import error_response
+from gateway.rest.routes import rest_routes
+from gateway.services.accounts import ensure_bootstrap_account
+from gateway.settings import Settings
+from gateway.storage.database import create_engine, create_schema, create_sessionmaker
+
+log = logging.getLogger("gateway")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        sessionmaker = create_sessionmaker(engine)
+        await create_schema(engine)
+        async with sessionmaker() as session:
+            token = await ensure_bootstrap_account(
+                session=session, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
+            )
+        if token is not None:
+            announce_bootstrap(settings, token)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker
+        app.state.provider = build_provider(settings, sessionmaker)
+        try:
+            yield
+        finally:
+            await app.state.provider.aclose()
+            await engine.dispose()
+
+    app = Starlette(
+        routes=rest_routes(),
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
+    )
+    return app
+
+
+def asgi(settings: Settings | None = None) -> ASGIApp:
+    """The served application: `.json` stripping and request ids around the routes."""
+    return RequestId(JsonSuffix(create_app(settings)))
+
+
+def announce_bootstrap(settings: Settings, token: str) -> None:
+    # Printed once, at the first start: only the token's hash is stored.
+    print(
+        f"Created the bootstrap account {settings.admin_sid} ({settings.admin_email}).\n"
+        f"Its auth token, shown only now: {token}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+class RequestId:
+    """Give every request an id (or keep the client's `X-Request-Id`) and echo it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = 20404 if exc.status_code == 404 else None
+    message = {404: "the requested resource was not found", 405: f"{request.method} is not allowed here"}.get(
+        exc.status_code, str(exc.detail)
+    )
+    return error_response(request, exc.status_code, code, message, dict(exc.headers or {}))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    request_id = request.scope.get("state", {}).get("request_id", "-")
+    log.exception("unexpected error in %s %s (request id %s)", request.method, request.url.path, request_id)
+    return error_response(request, 500, None, f"unexpected error; request id {request_id}")

@@ -1,0 +1,128 @@
+"""The `gateway` command: serve, accounts, applications."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Sequence
+
+from gateway.settings import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gateway", description="The numbers gateway")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    accounts = commands.add_parser("accounts", help="manage accounts").add_subparsers(dest="action", required=True)
+    create = accounts.add_parser("create", help="create an account; prints its sid and token")
+    create.add_argument("--email", required=True)
+    create.add_argument("--parent", help="parent account sid; without it, a new organization")
+    create.add_argument("--friendly-name")
+    create.add_argument("--role", default=None)
+    create.add_argument("--token", help="auth token to use instead of a random one")
+
+    applications = commands.add_parser("applications", help="manage applications").add_subparsers(
+        dest="action", required=True
+    )
+    app_create = applications.add_parser("create", help="create an application; prints its sid")
+    app_create.add_argument("--account", required=True)
+    app_create.add_argument("--friendly-name", required=True)
+
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port, args.workers)
+        if args.command == "accounts":
+            return asyncio.run(_create_account(settings, args))
+        return asyncio.run(_create_application(settings, args))
+    except (SettingsError, ValueError) as error:
+        print(f"gateway: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    if workers > 1:
+        # Workers import the app by name, each reading the same environment.
+        uvicorn.run("gateway.app:asgi", factory=True, host=host, port=port, workers=workers, log_level="info")
+    else:
+        from gateway.app import asgi
+
+        uvicorn.run(asgi(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+async def _with_session(settings: Settings):  # type: ignore[no-untyped-def]
+    from gateway.storage.database import create_engine, create_schema, create_sessionmaker
+
+    engine = create_engine(settings.database_url)
+    await create_schema(engine)
+    return engine, create_sessionmaker(engine)
+
+
+async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.services.accounts import create_account, ensure_bootstrap_account
+    from gateway.services.errors import ServiceError
+    from gateway.storage.tables import Account
+
+    engine, sessionmaker = await _with_session(settings)
+    try:
+        async with sessionmaker() as session:
+            await ensure_bootstrap_account(
+                session=session, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
+            )
+            parent = await session.get(Account, args.parent) if args.parent else None
+            if args.parent and parent is None:
+                print(f"gateway: no account {args.parent}", file=sys.stderr)
+                return 1
+            try:
+                created = await create_account(
+                    session=session, email=args.email, parent=parent, friendly_name=args.friendly_name,
+                    role=args.role or ("Administrator" if parent is None else None), token=args.token,
+                )
+            except ServiceError as error:
+                print(f"gateway: {error.message_for(error.field and '--' + error.field.replace('_', '-'))}",
+                      file=sys.stderr)
+                return 1
+        print(created.account.sid)
+        print(created.auth_token)
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def _create_application(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.services.applications import create_application
+    from gateway.services.errors import ServiceError
+    from gateway.storage.tables import Account
+
+    engine, sessionmaker = await _with_session(settings)
+    try:
+        async with sessionmaker() as session:
+            account = await session.get(Account, args.account)
+            if account is None:
+                print(f"gateway: no account {args.account}", file=sys.stderr)
+                return 1
+            try:
+                application = await create_application(
+                    session=session, account=account, friendly_name=args.friendly_name
+                )
+            except ServiceError as error:
+                print(f"gateway: {error.message_for('--friendly-name')}", file=sys.stderr)
+                return 1
+        print(application.sid)
+        return 0
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

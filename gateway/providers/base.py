@@ -1,0 +1,102 @@
+"""The provider protocol: what the gateway needs from a DID carrier.
+
+Providers raise only the errors below; the service layer turns them into the
+gateway's own. They never touch the gateway's tables (the sandbox keeps a ledger of
+its own) and never see HTTP requests from clients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping, Protocol
+
+
+class NumberType(str, Enum):
+    LOCAL = "local"
+    TOLL_FREE = "tollfree"
+    MOBILE = "mobile"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    area_code: str | None = None
+    #: digits, `*` for any one digit (letters already mapped to digits)
+    contains: str | None = None
+    in_region: str | None = None
+    in_postal_code: str | None = None
+    sms_enabled: bool | None = None
+    mms_enabled: bool | None = None
+    voice_enabled: bool | None = None
+    fax_enabled: bool | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class AvailableNumber:
+    phone_number: str
+    friendly_name: str
+    iso_country: str
+    number_type: NumberType
+    region: str | None = None
+    postal_code: str | None = None
+    rate_center: str | None = None
+    lata: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    voice_capable: bool = True
+    sms_capable: bool = False
+    mms_capable: bool = False
+    fax_capable: bool = False
+    ussd_capable: bool = False
+    cost: str | None = None
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """What the carrier says about a number it just sold us."""
+
+    phone_number: str
+    beta: bool = False
+    capabilities: Mapping[str, bool] = field(default_factory=dict)
+
+
+class ProviderError(Exception):
+    pass
+
+
+class NumberUnavailableError(ProviderError):
+    """The carrier refuses: the number is taken, unknown, or none matches."""
+
+
+class ProviderUnavailableError(ProviderError):
+    """The carrier could not be reached or did not answer in time.
+
+    `outcome_unknown` is true when the request may have been acted on (sent, then
+    timed out); false when it certainly was not (connection refused).
+    """
+
+    def __init__(self, message: str, *, outcome_unknown: bool = False) -> None:
+        super().__init__(message)
+        self.outcome_unknown = outcome_unknown
+
+
+class Provider(Protocol):
+    name: str
+
+    async def search(
+        self, country: str, number_type: NumberType, filters: SearchFilters
+    ) -> list[AvailableNumber]: ...
+
+    async def buy(
+        self, phone_number: str, number_type: NumberType, routes: Mapping[str, object]
+    ) -> Purchase: ...
+
+    async def update(self, phone_number: str, routes: Mapping[str, object]) -> None: ...
+
+    async def cancel(self, phone_number: str) -> None: ...
+
+    async def countries(self) -> list[str]: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,88 @@
+"""Accounts and Applications endpoints (what a number needs around it)."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from gateway.rest import params
+from gateway.rest.context import RestContext, endpoint
+from gateway.rest.representation import account_json, account_xml, xml_attributes
+from gateway.rest.responses import render
+from gateway.services import accounts, applications
+from gateway.services.access import require_account
+from gateway.services.errors import InvalidParameter
+from gateway.storage.tables import Application
+
+
+@endpoint
+async def create_subaccount(ctx: RestContext) -> Response:
+    form = await params.read_form(ctx.request)
+    if not form.get("EmailAddress"):
+        raise InvalidParameter("EmailAddress is required")
+    created = await accounts.create_subaccount(
+        session=ctx.session,
+        caller=ctx.caller,
+        email=form["EmailAddress"],
+        friendly_name=form.get("FriendlyName"),
+        role=form.get("Role"),
+        password=form.get("Password"),
+    )
+    return render(
+        ctx.request,
+        account_json(created.account, created.auth_token),
+        account_xml(created.account, created.auth_token),
+        201,
+    )
+
+
+@endpoint
+async def get_account(ctx: RestContext) -> Response:
+    account = await accounts.get_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
+    return render(ctx.request, account_json(account), account_xml(account))
+
+
+@endpoint
+async def list_accounts(ctx: RestContext) -> Response:
+    found = await accounts.list_accounts(session=ctx.session, caller=ctx.caller)
+    return render(
+        ctx.request,
+        [account_json(a) for a in found],
+        "<Accounts>" + "".join(account_xml(a) for a in found) + "</Accounts>",
+    )
+
+
+def _application_json(application: Application) -> dict[str, object]:
+    return {
+        "sid": application.sid,
+        "account_sid": application.account_sid,
+        "friendly_name": application.friendly_name,
+        "uri": f"/2012-04-24/Accounts/{application.account_sid}/Applications/{application.sid}.json",
+    }
+
+
+def _application_xml(application: Application) -> str:
+    document = _application_json(application)
+    return "<Application" + xml_attributes({k: v for k, v in document.items() if k != "uri"}) + "/>"
+
+
+@endpoint
+async def create_application(ctx: RestContext) -> Response:
+    form = await params.read_form(ctx.request)
+    if not form.get("FriendlyName"):
+        raise InvalidParameter("FriendlyName is required")
+    account = await require_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid, write=True)
+    application = await applications.create_application(
+        session=ctx.session, account=account, friendly_name=form["FriendlyName"]
+    )
+    return render(ctx.request, _application_json(application), _application_xml(application), 201)
+
+
+@endpoint
+async def list_applications(ctx: RestContext) -> Response:
+    account = await require_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
+    found = await applications.list_applications(session=ctx.session, account=account)
+    return render(
+        ctx.request,
+        [_application_json(a) for a in found],
+        "<Applications>" + "".join(_application_xml(a) for a in found) + "</Applications>",
+    )

@@ -1,0 +1,157 @@
+"""IncomingPhoneNumbers endpoints: parse, call a service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.providers.base import NumberType
+from gateway.rest import params
+from gateway.rest.context import RestContext, endpoint
+from gateway.rest.negotiation import client_path
+from gateway.rest.representation import number_json, number_xml, xml_attributes
+from gateway.rest.responses import render
+from gateway.services import listing, numbers
+from gateway.services.listing import NumberFilters, NumberPage
+from gateway.storage.queries import applications_by_sid
+from gateway.storage.tables import IncomingPhoneNumber
+
+#: the typed subresources and the number type each stands for
+SUBRESOURCES = {"Local": NumberType.LOCAL, "TollFree": NumberType.TOLL_FREE, "Mobile": NumberType.MOBILE}
+
+
+async def _render_number(ctx: RestContext, number: IncomingPhoneNumber, status: int = 200) -> Response:
+    applications = await applications_by_sid(ctx.session, _application_sids([number]))
+    return render(ctx.request, number_json(number, applications), number_xml(number, applications), status)
+
+
+def _application_sids(items: list[IncomingPhoneNumber]) -> list[str]:
+    return [
+        sid for n in items for sid in
+        (n.voice_application_sid, n.sms_application_sid, n.ussd_application_sid, n.refer_application_sid)
+        if sid
+    ]
+
+
+def list_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-def]
+    @endpoint
+    async def list_numbers(ctx: RestContext) -> Response:
+        query = ctx.request.query_params
+        filters = NumberFilters(
+            number_type=number_type.value if number_type else None,
+            phone_number=query.get("PhoneNumber"),
+            friendly_name=query.get("FriendlyName"),
+            include_beta=bool(params.boolean(query, "Beta", default=True)),
+        )
+        page = await listing.list_numbers_page(
+            session=ctx.session,
+            caller=ctx.caller,
+            account_sid=ctx.account_sid,
+            filters=filters,
+            page=params.integer(query, "Page", 0),
+            page_size=params.integer(query, "PageSize", listing.DEFAULT_PAGE_SIZE),
+            after_sid=query.get("AfterSid") or None,
+        )
+        applications = await applications_by_sid(ctx.session, _application_sids(page.items))
+        envelope = _envelope(ctx.request, page)
+        document = {**envelope, "incomingPhoneNumbers": [number_json(n, applications) for n in page.items]}
+        xml = (
+            f"<IncomingPhoneNumbers{xml_attributes({k.replace('_', ''): v for k, v in envelope.items()})}>"
+            + "".join(number_xml(n, applications) for n in page.items)
+            + "</IncomingPhoneNumbers>"
+        )
+        return render(ctx.request, document, xml)
+
+    return list_numbers
+
+
+def _envelope(request: Request, page: NumberPage) -> dict[str, object]:
+    # Links keep the client's filters and path (with or without /restcomm, .json).
+    path = client_path(request)
+    kept = {k: v for k, v in request.query_params.items() if k not in ("Page", "PageSize", "AfterSid")}
+
+    def link(number: int, after: IncomingPhoneNumber | None = None) -> str:
+        query = {**kept, "Page": number, "PageSize": page.page_size}
+        if after is not None:
+            query["AfterSid"] = after.sid
+        return f"{path}?{urlencode(query)}"
+
+    last = page.last_page
+    has_next = page.page < last and bool(page.items)
+    return {
+        "page": page.page,
+        "num_pages": last,
+        "page_size": page.page_size,
+        "total": page.total,
+        "start": str(page.start),
+        "end": str(page.start + max(len(page.items) - 1, 0)),
+        "uri": f"{path}?{request.url.query}" if request.url.query else path,
+        "first_page_uri": link(0),
+        "previous_page_uri": link(page.page - 1) if page.page > 0 else "null",
+        "next_page_uri": link(page.page + 1, after=page.items[-1]) if has_next else "null",
+        "last_page_uri": link(last),
+    }
+
+
+def purchase_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-def]
+    @endpoint
+    async def purchase(ctx: RestContext) -> Response:
+        form = await params.read_form(ctx.request)
+        number = await numbers.purchase_number(
+            session=ctx.session,
+            provider=ctx.provider,
+            caller=ctx.caller,
+            account_sid=ctx.account_sid,
+            phone_number=form.get("PhoneNumber"),
+            area_code=form.get("AreaCode"),
+            number_type=number_type,
+            is_sip=bool(params.boolean(_case_insensitive(form, "isSIP"), "isSIP", default=False)),
+            friendly_name=form.get("FriendlyName"),
+            api_version=form.get("ApiVersion"),
+            settings=params.number_settings(form),
+        )
+        return await _render_number(ctx, number)  # Restcomm answers 200, not 201
+
+    return purchase
+
+
+def _case_insensitive(form: dict[str, str], name: str) -> dict[str, str]:
+    value = next((v for k, v in form.items() if k.lower() == name.lower()), None)
+    return {name: value} if value is not None else {}
+
+
+@endpoint
+async def get_number(ctx: RestContext) -> Response:
+    number = await numbers.get_number(
+        session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid,
+        number_sid=ctx.request.path_params["number_sid"],
+    )
+    return await _render_number(ctx, number)
+
+
+@endpoint
+async def update_number(ctx: RestContext) -> Response:
+    form = await params.read_form(ctx.request)
+    number = await numbers.update_number(
+        session=ctx.session,
+        provider=ctx.provider,
+        caller=ctx.caller,
+        account_sid=ctx.account_sid,
+        number_sid=ctx.request.path_params["number_sid"],
+        friendly_name=form.get("FriendlyName"),
+        api_version=form.get("ApiVersion"),
+        settings=params.number_settings(form),
+        transfer_to=form.get("AccountSid"),
+    )
+    return await _render_number(ctx, number)
+
+
+@endpoint
+async def release_number(ctx: RestContext) -> Response:
+    await numbers.release_number(
+        session=ctx.session, provider=ctx.provider, caller=ctx.caller,
+        account_sid=ctx.account_sid, number_sid=ctx.request.path_params["number_sid"],
+    )
+    return Response(status_code=204)

@@ -1,0 +1,90 @@
+"""Reading Restcomm's form and query parameters into typed values.
+
+Unknown parameters are ignored, as in Restcomm. Each error names the parameter as the
+client spelled it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from gateway.services.errors import InvalidParameter
+from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
+
+MAX_BODY = 64 * 1024
+
+#: service field names whose REST parameter is not simply their CamelCase
+_LABELS = {"email": "EmailAddress", "sid": "IncomingPhoneNumberSid", "is_sip": "isSIP"}
+
+
+def label(field: str | None) -> str | None:
+    """The REST parameter for a service-level field name (`voice_url` → `VoiceUrl`)."""
+    if field is None:
+        return None
+    return _LABELS.get(field, camel(field))
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The form body (first value wins for repeated keys), bounded in size."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise BodyTooLarge()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise BodyTooLarge()
+    return first_values(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+def first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        values.setdefault(key, value)
+    return values
+
+
+def boolean(params: Mapping[str, str], name: str, default: bool | None = None) -> bool | None:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    text = raw.strip().lower()
+    if text in ("true", "false"):
+        return text == "true"
+    raise InvalidParameter(f"{name} {raw[:40]!r} must be true or false", field=None)
+
+
+def integer(params: Mapping[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    text = raw.strip()
+    if not (text.isdigit() or (text.startswith("-") and text[1:].isdigit())) or len(text) > 9:
+        raise InvalidParameter(f"{name} {raw[:40]!r} must be a whole number", field=None)
+    return int(text)
+
+
+def optional_text(params: Mapping[str, str], name: str) -> str | None:
+    return params.get(name)
+
+
+def number_settings(params: Mapping[str, str]) -> dict[str, Any]:
+    """Routing and capability parameters present in the request, keyed by column."""
+    settings: dict[str, Any] = {}
+    for setting in ROUTE_SETTINGS:
+        if setting.rest_name in params:
+            raw = params[setting.rest_name]
+            settings[setting.column] = (
+                boolean(params, setting.rest_name) if setting.kind is SettingKind.BOOLEAN else raw
+            )
+    for column in CAPABILITY_COLUMNS:
+        if camel(column) in params:
+            settings[column] = boolean(params, camel(column))
+    return settings

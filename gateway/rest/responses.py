@@ -1,0 +1,61 @@
+"""Responses in the client's format, and Twilio-style error bodies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from xml.sax.saxutils import escape
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.rest.negotiation import wants_json
+from gateway.rest.representation import dumps, xml_document
+from gateway.services.errors import ErrorCode, ProviderUnavailable, ServiceError, Unauthenticated
+
+log = logging.getLogger("gateway.rest")
+
+JSON_TYPE = "application/json"
+XML_TYPE = "application/xml"
+MORE_INFO = "https://github.com/numbers-gateway/gateway#error-codes"
+AUTH_CHALLENGE = {"WWW-Authenticate": 'Basic realm="Restcomm realm"'}
+
+STATUS_BY_CODE = {
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.PROVIDER_UNAVAILABLE: 503,
+}
+
+
+def render(request: Request, json_document: Any, xml_body: str, status: int = 200) -> Response:
+    if wants_json(request):
+        return Response(dumps(json_document), status, media_type=JSON_TYPE)
+    return Response(xml_document(xml_body), status, media_type=XML_TYPE)
+
+
+def error_response(
+    request: Request, status: int, code: int | None, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    body = {"code": code, "message": message, "more_info": MORE_INFO, "status": status}
+    xml = (
+        "<RestException>"
+        + "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in
+                  (("Code", code or ""), ("Message", message), ("MoreInfo", MORE_INFO), ("Status", status)))
+        + "</RestException>"
+    )
+    response = render(request, body, xml, status)
+    response.headers.update(headers or {})
+    return response
+
+
+def service_error_response(request: Request, error: ServiceError, field_label: str | None) -> Response:
+    status = STATUS_BY_CODE.get(error.code, 400)
+    headers: dict[str, str] = {}
+    if isinstance(error, Unauthenticated):
+        headers.update(AUTH_CHALLENGE)
+    if isinstance(error, ProviderUnavailable):
+        headers["Retry-After"] = str(error.retry_after)
+    return error_response(request, status, error.code.restcomm_code, error.message_for(field_label), headers)
+

@@ -1,0 +1,166 @@
+"""Accounts: authentication, the bootstrap account, subaccounts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.services import validation
+from gateway.services.access import require_account
+from gateway.services.errors import Conflict, Forbidden, InvalidParameter, Unauthenticated
+from gateway.services.ids import ACCOUNT, is_sid, new_sid, new_token
+from gateway.storage.tables import Account, utcnow
+
+ROLES = ("Administrator", "Developer")
+STATUSES = ("active", "suspended", "closed")
+MIN_PASSWORD = 8
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 128 random bits: a fast hash is enough, a slow KDF would only cost latency.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_from_password(password: str) -> str:
+    """Restcomm's convention: the auth token is the lowercase hex MD5 of the password."""
+    return hashlib.md5(password.encode()).hexdigest()
+
+
+def credentials_match(account: Account, secret: str) -> bool:
+    """The secret is the token itself, or a password whose MD5 is the token."""
+    by_token = hmac.compare_digest(hash_token(secret), account.auth_token_hash)
+    by_password = hmac.compare_digest(hash_token(token_from_password(secret)), account.auth_token_hash)
+    return by_token | by_password  # both computed: timing says nothing about which matched
+
+
+async def authenticate(*, session: AsyncSession, username: str, secret: str) -> Account:
+    login = username.strip()
+    if is_sid(login, ACCOUNT):
+        account = await session.get(Account, login)
+    else:
+        account = (
+            await session.exec(select(Account).where(Account.email == login.lower()))
+        ).first()
+    if account is None or not credentials_match(account, secret):
+        raise Unauthenticated("the account sid or e-mail and auth token do not match")
+    if not account.is_active:
+        raise Forbidden(f"account {account.sid} is {account.status}")
+    return account
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account: Account
+    #: shown once: only its hash is stored
+    auth_token: str
+
+
+async def create_account(
+    *,
+    session: AsyncSession,
+    email: str,
+    parent: Account | None,
+    friendly_name: str | None = None,
+    role: str | None = None,
+    password: str | None = None,
+    token: str | None = None,
+    sid: str | None = None,
+) -> NewAccount:
+    """Create a root account (parent None: a new organization) or a subaccount."""
+    address = email.strip().lower()
+    if not _EMAIL.match(address) or len(address) > 254:
+        raise InvalidParameter(f"{{field}} {email[:80]!r} is not an e-mail address", field="email")
+    role = (role or "Developer").strip()
+    canonical_role = next((r for r in ROLES if r.lower() == role.lower()), None)
+    if canonical_role is None:
+        raise InvalidParameter(f"{{field}} {role!r} must be one of {', '.join(ROLES)}", field="role")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise InvalidParameter(
+            f"{{field}} must be at least {MIN_PASSWORD} characters long", field="password"
+        )
+    auth_token = token or (token_from_password(password) if password else new_token())
+    sid = sid or new_sid(ACCOUNT)
+    account = Account(
+        sid=sid,
+        friendly_name=validation.friendly_name(friendly_name or address, field="friendly_name"),
+        email=address,
+        role=canonical_role,
+        parent_sid=parent.sid if parent else None,
+        organization_sid=parent.organization_sid if parent else sid,
+        path=(parent.path if parent else "/") + sid + "/",
+        auth_token_hash=hash_token(auth_token),
+    )
+    session.add(account)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise Conflict(f"{{field}} {address} is already used by another account", field="email") from None
+    return NewAccount(account, auth_token)
+
+
+async def create_subaccount(
+    *,
+    session: AsyncSession,
+    caller: Account,
+    email: str,
+    friendly_name: str | None = None,
+    role: str | None = None,
+    password: str | None = None,
+) -> NewAccount:
+    if caller.role != "Administrator":
+        raise Forbidden(f"account {caller.sid} has role {caller.role}; creating subaccounts needs Administrator")
+    return await create_account(
+        session=session, email=email, parent=caller, friendly_name=friendly_name, role=role,
+        password=password,
+    )
+
+
+async def ensure_bootstrap_account(
+    *, session: AsyncSession, sid: str, email: str, token: str | None
+) -> str | None:
+    """Create the root account if missing; return its token only when just created."""
+    if await session.get(Account, sid) is not None:
+        return None
+    try:
+        created = await create_account(
+            session=session, email=email, parent=None, friendly_name="Default Administrator Account",
+            role="Administrator", token=token, sid=sid,
+        )
+    except Conflict:
+        return None  # another process created it at the same moment
+    return created.auth_token
+
+
+async def get_account(*, session: AsyncSession, caller: Account, account_sid: str) -> Account:
+    return await require_account(session=session, caller=caller, account_sid=account_sid)
+
+
+async def list_accounts(*, session: AsyncSession, caller: Account) -> list[Account]:
+    """The caller and all its descendants, parents before children."""
+    statement = (
+        select(Account)
+        .where(col(Account.path).startswith(caller.path))
+        .order_by(col(Account.path))
+    )
+    return list(await session.exec(statement))
+
+
+async def set_status(*, session: AsyncSession, caller: Account, account_sid: str, status: str) -> Account:
+    if status not in STATUSES:
+        raise InvalidParameter(f"{{field}} {status!r} must be one of {', '.join(STATUSES)}", field="status")
+    account = await require_account(session=session, caller=caller, account_sid=account_sid)
+    if account.sid == caller.sid:
+        raise Forbidden("an account cannot change its own status")
+    account.status = status
+    account.date_updated = utcnow()
+    session.add(account)
+    await session.commit()
+    return account

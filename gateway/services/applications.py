@@ -1,0 +1,52 @@
+"""Applications: what a number's `*ApplicationSid` may point at."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.services import validation
+from gateway.services.errors import InvalidParameter
+from gateway.services.ids import APPLICATION, new_sid
+from gateway.storage.queries import applications_by_sid
+from gateway.storage.tables import Account, Application
+
+
+def usable_by(application: Application, account: Account) -> bool:
+    """An application serves its own account and every account below it."""
+    return f"/{application.account_sid}/" in account.path
+
+
+async def create_application(*, session: AsyncSession, account: Account, friendly_name: str) -> Application:
+    application = Application(
+        sid=new_sid(APPLICATION),
+        account_sid=account.sid,
+        friendly_name=validation.friendly_name(friendly_name),
+    )
+    session.add(application)
+    await session.commit()
+    return application
+
+
+async def check_usable(
+    *, session: AsyncSession, account: Account, values: Mapping[str, Any]
+) -> None:
+    """Every `*_application_sid` in `values` names an application `account` may use."""
+    wanted = {column: sid for column, sid in values.items() if column.endswith("_application_sid") and sid}
+    if not wanted:
+        return
+    found = await applications_by_sid(session, wanted.values())
+    for column, sid in wanted.items():
+        application = found.get(sid)
+        if application is None or not usable_by(application, account):
+            raise InvalidParameter(
+                f"{{field}} {sid} is not an application of account {account.sid} or its parents",
+                field=column,
+            )
+
+
+async def list_applications(*, session: AsyncSession, account: Account) -> list[Application]:
+    statement = select(Application).where(Application.account_sid == account.sid).order_by(col(Application.sid))
+    return list(await session.exec(statement))

@@ -1,0 +1,95 @@
+"""The gateway's errors: one enum of codes shared by REST, GraphQL and the CLI.
+
+Services raise `ServiceError`s; each front-end decides how to show them (REST maps the
+code to an HTTP status, GraphQL to a `userErrors` entry). Messages may contain
+``{field}``, which the front-end fills with its own name for the offending input
+(``VoiceUrl`` over REST, ``voice.url`` over GraphQL).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Error kinds with their Restcomm/Twilio-style numeric code."""
+
+    INVALID_PARAMETER = 20001
+    UNAUTHENTICATED = 20003
+    FORBIDDEN = 20403
+    NOT_FOUND = 20404
+    CONFLICT = 20409
+    INVALID_PHONE_NUMBER = 21421
+    MISSING_PHONE_NUMBER = 21450
+    INVALID_AREA_CODE = 21451
+    NUMBER_UNAVAILABLE = 21452
+    PROVIDER_UNAVAILABLE = 21453
+    INVALID_URL = 21502
+
+    @property
+    def restcomm_code(self) -> int:
+        return self.value
+
+
+class ServiceError(Exception):
+    code: ErrorCode = ErrorCode.INVALID_PARAMETER
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: the service-level name of the offending input (``voice_url``), if any
+        self.field = field
+
+    def message_for(self, field_label: str | None = None) -> str:
+        return self.message.replace("{field}", field_label or self.field or "parameter")
+
+    def __str__(self) -> str:
+        return self.message_for()
+
+
+class InvalidParameter(ServiceError):
+    code = ErrorCode.INVALID_PARAMETER
+
+
+class InvalidUrl(ServiceError):
+    code = ErrorCode.INVALID_URL
+
+
+class InvalidPhoneNumber(ServiceError):
+    code = ErrorCode.INVALID_PHONE_NUMBER
+
+
+class MissingPhoneNumber(ServiceError):
+    code = ErrorCode.MISSING_PHONE_NUMBER
+
+
+class InvalidAreaCode(ServiceError):
+    code = ErrorCode.INVALID_AREA_CODE
+
+
+class NumberUnavailable(ServiceError):
+    code = ErrorCode.NUMBER_UNAVAILABLE
+
+
+class ProviderUnavailable(ServiceError):
+    code = ErrorCode.PROVIDER_UNAVAILABLE
+
+    def __init__(self, message: str, *, retry_after: int = 30, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
+class Unauthenticated(ServiceError):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class Forbidden(ServiceError):
+    code = ErrorCode.FORBIDDEN
+
+
+class NotFound(ServiceError):
+    code = ErrorCode.NOT_FOUND
+
+
+class Conflict(ServiceError):
+    code = ErrorCode.CONFLICT

@@ -1,0 +1,112 @@
+"""Listing numbers: Restcomm's pages (Page/PageSize/AfterSid) and keyset windows (GraphQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.services.access import require_account
+from gateway.services.errors import InvalidParameter
+from gateway.services.ids import PHONE_NUMBER, is_sid
+from gateway.storage.queries import NumberFilters, SortKey, count_numbers, select_numbers
+from gateway.storage.tables import Account, IncomingPhoneNumber
+
+__all__ = ["NumberFilters", "SortKey", "NumberPage", "NumberWindow", "list_numbers_page", "list_numbers_window"]
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class NumberPage:
+    items: list[IncomingPhoneNumber]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def last_page(self) -> int:
+        """Index of the last page (0 when there is nothing)."""
+        return max(0, (self.total - 1) // self.page_size)
+
+    @property
+    def start(self) -> int:
+        return self.page * self.page_size
+
+
+@dataclass(frozen=True)
+class NumberWindow:
+    items: list[IncomingPhoneNumber]
+    total: int
+    has_before: bool
+    has_after: bool
+
+
+async def list_numbers_page(
+    *,
+    session: AsyncSession,
+    caller: Account,
+    account_sid: str,
+    filters: NumberFilters,
+    page: int = 0,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    after_sid: str | None = None,
+) -> NumberPage:
+    """A Restcomm page. With `after_sid` the page starts right after that number
+    (a keyset seek: page 10,000 costs what page 0 costs); `page` then only labels it."""
+    account = await require_account(session=session, caller=caller, account_sid=account_sid)
+    if page < 0:
+        raise InvalidParameter(f"{{field}} {page} must be 0 or more", field="page")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidParameter(f"{{field}} {page_size} must be between 1 and {MAX_PAGE_SIZE}", field="page_size")
+    after = await _after_key(session, account, after_sid) if after_sid else None
+    total = await count_numbers(session, account.sid, filters)
+    result = NumberPage([], total, page, page_size)
+    if page > result.last_page:
+        raise InvalidParameter(
+            f"{{field}} {page} is past the last page ({result.last_page}) for {total} numbers at {page_size} per page",
+            field="page",
+        )
+    items = await select_numbers(
+        session, account.sid, filters, limit=page_size,
+        offset=0 if after else page * page_size, after=after,
+    )
+    return NumberPage(items, total, page, page_size)
+
+
+async def _after_key(session: AsyncSession, account: Account, after_sid: str) -> SortKey:
+    number = await session.get(IncomingPhoneNumber, after_sid) if is_sid(after_sid, PHONE_NUMBER) else None
+    if number is None or number.account_sid != account.sid:
+        raise InvalidParameter(
+            f"{{field}} {after_sid[:40]!r} is not a phone number of account {account.sid}", field="after_sid"
+        )
+    return SortKey.of(number)
+
+
+async def list_numbers_window(
+    *,
+    session: AsyncSession,
+    caller: Account,
+    account_sid: str,
+    filters: NumberFilters,
+    limit: int,
+    after: SortKey | None = None,
+    before: SortKey | None = None,
+    from_end: bool = False,
+    with_total: bool = True,
+) -> NumberWindow:
+    """A keyset window for cursor pagination: `limit` rows after/before the keys."""
+    account = await require_account(session=session, caller=caller, account_sid=account_sid)
+    rows = await select_numbers(
+        session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
+    )
+    more = len(rows) > limit
+    if from_end:
+        items = rows[1:] if more else rows
+        has_before, has_after = more, before is not None
+    else:
+        items = rows[:limit]
+        has_before, has_after = after is not None, more
+    total = await count_numbers(session, account.sid, filters) if with_total else -1
+    return NumberWindow(items, total, has_before, has_after)

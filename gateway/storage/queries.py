@@ -1,0 +1,133 @@
+"""The SQL the services run: number lists (filters, keyset seeks) and batched look-ups.
+
+Every list is ordered by (phone_number, sid) and seeks with a row comparison, so a page
+deep in a million numbers costs what the first page costs (index
+``ix_number_account_order``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.storage.tables import Account, Application, IncomingPhoneNumber
+
+#: rows a client never sees: reserved while the carrier is being asked
+HIDDEN_STATUSES = ("pending",)
+
+
+@dataclass(frozen=True)
+class NumberFilters:
+    number_type: str | None = None
+    #: substring; `*` matches any one character
+    phone_number: str | None = None
+    #: exact match
+    friendly_name: str | None = None
+    include_beta: bool = True
+
+
+@dataclass(frozen=True)
+class SortKey:
+    phone_number: str
+    sid: str
+
+    @classmethod
+    def of(cls, number: IncomingPhoneNumber) -> "SortKey":
+        return cls(number.phone_number, number.sid)
+
+
+def _filtered(statement: SelectOfScalar[Any], account_sid: str, filters: NumberFilters) -> SelectOfScalar[Any]:
+    number = IncomingPhoneNumber
+    statement = statement.where(
+        number.account_sid == account_sid, col(number.status).not_in(HIDDEN_STATUSES)
+    )
+    if filters.number_type is not None:
+        statement = statement.where(number.number_type == filters.number_type)
+    if filters.phone_number:
+        statement = statement.where(
+            col(number.phone_number).like(f"%{like_pattern(filters.phone_number)}%", escape="\\")
+        )
+    if filters.friendly_name is not None:
+        statement = statement.where(number.friendly_name == filters.friendly_name)
+    if not filters.include_beta:
+        statement = statement.where(col(number.beta).is_(False))
+    return statement
+
+
+def like_pattern(text: str) -> str:
+    """Escape LIKE's own wildcards, then map the API's `*` (any one digit) to `_`."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "_")
+
+
+async def count_numbers(session: AsyncSession, account_sid: str, filters: NumberFilters) -> int:
+    statement = _filtered(select(func.count()).select_from(IncomingPhoneNumber), account_sid, filters)
+    return int((await session.exec(statement)).one())
+
+
+async def select_numbers(
+    session: AsyncSession,
+    account_sid: str,
+    filters: NumberFilters,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: SortKey | None = None,
+    before: SortKey | None = None,
+    from_end: bool = False,
+) -> list[IncomingPhoneNumber]:
+    """Numbers in (phone_number, sid) order; `from_end` reads backwards (the last `limit`)."""
+    number = IncomingPhoneNumber
+    order = (col(number.phone_number), col(number.sid))
+    statement = _filtered(select(number), account_sid, filters)
+    if after is not None:
+        statement = statement.where(_beyond(after, forward=True))
+    if before is not None:
+        statement = statement.where(_beyond(before, forward=False))
+    if from_end:
+        statement = statement.order_by(*(c.desc() for c in order))
+    else:
+        statement = statement.order_by(*order)
+    statement = statement.offset(offset).limit(limit)
+    rows = list(await session.exec(statement))
+    return rows[::-1] if from_end else rows
+
+
+def _beyond(key: SortKey, *, forward: bool) -> Any:
+    # Spelled out instead of a tuple comparison: SQLite and PostgreSQL both use the
+    # index for this form.
+    number = IncomingPhoneNumber
+    if forward:
+        return or_(
+            col(number.phone_number) > key.phone_number,
+            and_(number.phone_number == key.phone_number, col(number.sid) > key.sid),
+        )
+    return or_(
+        col(number.phone_number) < key.phone_number,
+        and_(number.phone_number == key.phone_number, col(number.sid) < key.sid),
+    )
+
+
+async def applications_by_sid(session: AsyncSession, sids: Iterable[str]) -> dict[str, Application]:
+    wanted = sorted(set(s for s in sids if s))
+    if not wanted:
+        return {}
+    rows = await session.exec(select(Application).where(col(Application.sid).in_(wanted)))
+    return {app.sid: app for app in rows}
+
+
+async def accounts_by_sid(session: AsyncSession, sids: Iterable[str]) -> dict[str, Account]:
+    wanted = sorted(set(sids))
+    if not wanted:
+        return {}
+    rows = await session.exec(select(Account).where(col(Account.sid).in_(wanted)))
+    return {account.sid: account for account in rows}
+
+
+def application_columns() -> Sequence[str]:
+    return [c for c in IncomingPhoneNumber.model_fields if c.endswith("_application_sid")]

@@ -1,0 +1,143 @@
+"""SQLModel tables.
+
+Model families follow the full-stack-fastapi-template habit: a `*Base` holding the
+columns a client may set, and the table class adding identity and bookkeeping.
+The routing columns are spelled out here (a table is a schema and should read as
+one); `tests/test_route_families.py` checks they match `services.route_families`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Index, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    # Stored naive in UTC: SQLite has no time zones and PostgreSQL's `timestamp`
+    # then behaves the same, so both back-ends read back identical values.
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _timestamp() -> datetime:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(), nullable=False))
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+
+    sid: str = Field(primary_key=True, max_length=34)
+    friendly_name: str = Field(max_length=64)
+    email: str = Field(max_length=254, unique=True)
+    status: str = Field(default="active", max_length=16)
+    role: str = Field(default="Developer", max_length=32)
+    parent_sid: str | None = Field(default=None, foreign_key="account.sid", index=True)
+    #: the root account's sid: the organization every descendant belongs to
+    organization_sid: str = Field(max_length=34, index=True)
+    #: "/ROOT/CHILD/…/SELF/"; an account may act on every account whose path starts with its own
+    path: str = Field(max_length=1024, index=True)
+    #: sha256 of the auth token; the token itself is shown once and never stored
+    auth_token_hash: str = Field(max_length=64)
+    date_created: datetime = _timestamp()
+    date_updated: datetime = _timestamp()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+class Application(SQLModel, table=True):
+    __tablename__ = "application"
+
+    sid: str = Field(primary_key=True, max_length=34)
+    account_sid: str = Field(foreign_key="account.sid", index=True)
+    friendly_name: str = Field(max_length=64)
+    date_created: datetime = _timestamp()
+    date_updated: datetime = _timestamp()
+
+
+class NumberSettingsBase(SQLModel):
+    """What a client may set on a number: routing per family and capabilities."""
+
+    voice_url: str | None = None
+    voice_method: str = "POST"
+    voice_fallback_url: str | None = None
+    voice_fallback_method: str = "POST"
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    voice_caller_id_lookup: bool = False
+    voice_application_sid: str | None = Field(default=None, foreign_key="application.sid")
+
+    sms_url: str | None = None
+    sms_method: str = "POST"
+    sms_fallback_url: str | None = None
+    sms_fallback_method: str = "POST"
+    sms_application_sid: str | None = Field(default=None, foreign_key="application.sid")
+
+    ussd_url: str | None = None
+    ussd_method: str = "POST"
+    ussd_fallback_url: str | None = None
+    ussd_fallback_method: str = "POST"
+    ussd_application_sid: str | None = Field(default=None, foreign_key="application.sid")
+
+    refer_url: str | None = None
+    refer_method: str = "POST"
+    refer_application_sid: str | None = Field(default=None, foreign_key="application.sid")
+
+    voice_capable: bool = False
+    sms_capable: bool = False
+    mms_capable: bool = False
+    fax_capable: bool = False
+
+
+class IncomingPhoneNumber(NumberSettingsBase, table=True):
+    __tablename__ = "incoming_phone_number"
+    __table_args__ = (
+        # Serves every list: one account's numbers in (phone_number, sid) order, and
+        # the keyset seek `(phone_number, sid) > (?, ?)`.
+        Index("ix_number_account_order", "account_sid", "phone_number", "sid"),
+        Index("ix_number_account_type_order", "account_sid", "number_type", "phone_number", "sid"),
+        Index("ix_number_account_friendly_name", "account_sid", "friendly_name"),
+        # A DID exists once in the whole gateway; a SIP number once per organization.
+        # These constraints, not a lock in the process, stop concurrent double purchases.
+        Index(
+            "uq_number_did",
+            "phone_number",
+            unique=True,
+            sqlite_where=text("is_sip = 0"),
+            postgresql_where=text("NOT is_sip"),
+        ),
+        Index(
+            "uq_number_sip_per_organization",
+            "organization_sid",
+            "phone_number",
+            unique=True,
+            sqlite_where=text("is_sip = 1"),
+            postgresql_where=text("is_sip"),
+        ),
+    )
+
+    sid: str = Field(primary_key=True, max_length=34)
+    account_sid: str = Field(foreign_key="account.sid")
+    organization_sid: str = Field(max_length=34)
+    phone_number: str = Field(max_length=64)
+    friendly_name: str = Field(max_length=64)
+    #: local | tollfree | mobile
+    number_type: str = Field(max_length=16)
+    is_sip: bool = False
+    beta: bool = False
+    #: pending (reserved, carrier not yet confirmed) | active | releasing
+    status: str = Field(default="active", max_length=16)
+    api_version: str = Field(default="2012-04-24", max_length=16)
+    date_created: datetime = _timestamp()
+    date_updated: datetime = _timestamp()
+
+
+class SandboxSoldNumber(SQLModel, table=True):
+    """The sandbox carrier's own ledger of what it sold (so sales survive restarts)."""
+
+    __tablename__ = "sandbox_sold_number"
+
+    phone_number: str = Field(primary_key=True, max_length=32)
+    sold_at: datetime = _timestamp()

@@ -1,0 +1,122 @@
+"""Fixtures: every test that uses `app` runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL is a real server started for the session on loopback
+(`tests/support/postgres.py`); each test gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import AsyncIterator, Iterator
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from gateway.app import create_app
+from gateway.rest.negotiation import JsonSuffix
+from gateway.app import RequestId
+from gateway.services.accounts import create_account
+from gateway.settings import Settings
+from gateway.storage.database import SessionMaker
+from gateway.storage.tables import Account
+from tests.support.postgres import PostgresServer, start_postgres
+
+ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
+ADMIN_EMAIL = "administrator@company.com"
+ADMIN_PASSWORD = "RestComm"
+ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"  # md5("RestComm"), as in the seed page
+
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/gateway.db"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"gw_{next(_database_numbers)}"
+    admin = await asyncpg.connect(server.url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    yield server.url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def sessionmaker(app: Starlette) -> SessionMaker:
+    return app.state.sessionmaker  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=RequestId(JsonSuffix(app)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@dataclass(frozen=True)
+class Credentials:
+    sid: str
+    token: str
+    email: str
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.sid, self.token)
+
+
+@pytest.fixture
+def admin(app: Starlette) -> Credentials:
+    return Credentials(ADMIN_SID, ADMIN_TOKEN, ADMIN_EMAIL)
+
+
+_emails = itertools.count()
+
+
+@pytest.fixture
+def make_account(sessionmaker: SessionMaker):  # type: ignore[no-untyped-def]
+    """Create an account under `parent` (a Credentials or None for a new organization)."""
+
+    async def make(
+        parent: Credentials | None, *, role: str = "Administrator", status: str = "active"
+    ) -> Credentials:
+        async with sessionmaker() as session:
+            parent_row = await session.get(Account, parent.sid) if parent else None
+            created = await create_account(
+                session=session, email=f"user{next(_emails)}@example.com", parent=parent_row, role=role
+            )
+            if status != "active":
+                created.account.status = status
+                session.add(created.account)
+                await session.commit()
+        return Credentials(created.account.sid, created.auth_token, created.account.email)
+
+    return make
+
+
+def numbers_path(account_sid: str, suffix: str = "") -> str:
+    return f"/restcomm/2012-04-24/Accounts/{account_sid}/IncomingPhoneNumbers{suffix}"
