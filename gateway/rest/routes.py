@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route
 
 from gateway.rest import accounts, numbers
+from gateway.rest.openapi import openapi_endpoint
 
 API_PREFIXES = ("/restcomm/2012-04-24", "/2012-04-24")
 _NUMBERS = "/Accounts/{account_sid}/IncomingPhoneNumbers"
@@ -34,4 +35,7 @@ def _account_routes() -> list[BaseRoute]:
 
 def rest_routes() -> list[BaseRoute]:
     api = _account_routes()
-    return [Mount(prefix, routes=api) for prefix in API_PREFIXES]
+    # `/openapi.json` reaches routing as `/openapi`: JsonSuffix strips `.json` everywhere.
+    return [Route("/openapi", openapi_endpoint, methods=["GET"])] + [
+        Mount(prefix, routes=api) for prefix in API_PREFIXES
+    ]

@@ -1,0 +1,54 @@
+"""The OpenAPI description stays true to the routes actually served."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.routing import Mount, Route
+
+from gateway.rest.openapi import BASE, openapi_document
+from gateway.rest.routes import rest_routes
+
+
+def served_operations() -> set[tuple[str, str]]:
+    operations = set()
+    for mount in rest_routes():
+        if not isinstance(mount, Mount) or mount.path != BASE:
+            continue
+        for route in mount.routes:
+            assert isinstance(route, Route)
+            path = re.sub(r"\{account_sid\}", "{AccountSid}", mount.path + route.path)
+            path = re.sub(r"\{number_sid\}", "{IncomingPhoneNumberSid}", path)
+            for method in route.methods or ():
+                if method != "HEAD":
+                    operations.add((path, method.lower()))
+    return operations
+
+
+def documented_operations() -> set[tuple[str, str]]:
+    document = openapi_document()
+    return {(path, method) for path, item in document["paths"].items() for method in item}
+
+
+def test_every_served_route_is_documented_and_nothing_else() -> None:
+    assert served_operations() == documented_operations()
+
+
+def test_every_path_parameter_is_declared() -> None:
+    for path, item in openapi_document()["paths"].items():
+        names = set(re.findall(r"\{(\w+)\}", path))
+        for method, operation in item.items():
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert declared == names, (path, method)
+
+
+def test_operation_ids_are_unique() -> None:
+    ids = [op["operationId"] for item in openapi_document()["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+
+
+async def test_served_at_openapi_json(client) -> None:
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["openapi"] == "3.1.0"
+    assert f"{BASE}/Accounts/{{AccountSid}}/IncomingPhoneNumbers" in response.json()["paths"]
