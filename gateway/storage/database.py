@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.storage import tables  # noqa: F401  (registers the tables on the metadata)
@@ -51,5 +50,7 @@ def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(SQLModel.metadata.create_all)
+    """Bring the database to this build's schema with the Alembic migrations."""
+    from gateway.storage.migrate import upgrade
+
+    await upgrade(engine)
