@@ -5,15 +5,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-import uuid
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
+from gateway.observability import InstrumentedProvider, Observability, observability_routes
 from gateway.providers import build_provider
 from gateway.rest.negotiation import JsonSuffix
 from gateway.rest.responses import error_response
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker
-        app.state.provider = build_provider(settings, sessionmaker)
+        app.state.provider = InstrumentedProvider(build_provider(settings, sessionmaker))
         try:
             yield
         finally:
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     app = Starlette(
-        routes=rest_routes(),
+        routes=[*observability_routes(), *rest_routes()],
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
     )
@@ -58,8 +58,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 def asgi(settings: Settings | None = None) -> ASGIApp:
-    """The served application: `.json` stripping and request ids around the routes."""
-    return RequestId(JsonSuffix(create_app(settings)))
+    """The served application."""
+    return serving_stack(create_app(settings))
+
+
+def serving_stack(app: Starlette) -> ASGIApp:
+    # JsonSuffix outermost: it rewrites the path (copying the scope) before routing, and
+    # Observability must share the scope the router fills in to see the matched route.
+    return JsonSuffix(Observability(app))
 
 
 def announce_bootstrap(settings: Settings, token: str) -> None:
@@ -70,28 +76,6 @@ def announce_bootstrap(settings: Settings, token: str) -> None:
         file=sys.stderr,
         flush=True,
     )
-
-
-class RequestId:
-    """Give every request an id (or keep the client's `X-Request-Id`) and echo it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

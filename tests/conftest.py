@@ -15,9 +15,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.app import create_app
-from gateway.rest.negotiation import JsonSuffix
-from gateway.app import RequestId
+from gateway.app import create_app, serving_stack
 from gateway.services.accounts import create_account
 from gateway.settings import Settings
 from gateway.storage.database import SessionMaker
@@ -73,7 +71,7 @@ def sessionmaker(app: Starlette) -> SessionMaker:
 
 @pytest.fixture
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=RequestId(JsonSuffix(app)))
+    transport = httpx.ASGITransport(app=serving_stack(app), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 

@@ -1,0 +1,158 @@
+"""Health, readiness, Prometheus metrics, request ids and one log line per request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from typing import Any, Mapping
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import func, select, text
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
+from gateway.storage.tables import IncomingPhoneNumber
+
+access_log = logging.getLogger("gateway.access")
+
+HTTP_REQUESTS = Counter("gateway_http_requests_total", "HTTP requests", ["route", "method", "status"])
+HTTP_LATENCY = Histogram(
+    "gateway_http_request_duration_seconds", "HTTP request latency", ["route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+GRAPHQL_OPERATIONS = Counter(
+    "gateway_graphql_operations_total", "GraphQL operations", ["operation", "type", "outcome"]
+)
+CARRIER_CALLS = Counter("gateway_carrier_calls_total", "Carrier calls", ["provider", "call", "outcome"])
+CARRIER_LATENCY = Histogram("gateway_carrier_call_duration_seconds", "Carrier call latency", ["provider", "call"])
+PENDING_NUMBERS = Gauge(
+    "gateway_pending_numbers", "Numbers whose carrier outcome is not settled yet", ["status"]
+)
+UNSETTLED = ("pending", "releasing")
+READINESS_TIMEOUT = 5.0
+
+
+class Observability:
+    """Outermost-but-one middleware: request id, metrics and an access log line.
+
+    Runs inside JsonSuffix so the route Starlette matched is visible in the scope.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
+            HTTP_LATENCY.labels(route).observe(elapsed)
+            access_log.info(json.dumps({
+                "request_id": request_id, "method": scope["method"], "path": scope.get("client_path", scope["path"]),
+                "route": route, "status": status, "duration_ms": round(elapsed * 1000, 2),
+            }))
+
+
+class InstrumentedProvider:
+    """Counts and times every carrier call by outcome; otherwise the provider itself."""
+
+    def __init__(self, provider: Provider) -> None:
+        self._provider = provider
+        self.name = provider.name
+
+    def __getattr__(self, call: str) -> Any:
+        target = getattr(self._provider, call)
+        if not asyncio.iscoroutinefunction(target):
+            return target
+
+        async def measured(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                return await target(*args, **kwargs)
+            except NumberUnavailableError:
+                outcome = "refused"
+                raise
+            except ProviderUnavailableError as failure:
+                outcome = "unknown" if failure.outcome_unknown else "unreachable"
+                raise
+            except Exception:
+                outcome = "error"
+                raise
+            finally:
+                CARRIER_CALLS.labels(self.name, call, outcome).inc()
+                CARRIER_LATENCY.labels(self.name, call).observe(time.perf_counter() - started)
+
+        return measured
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    checks: dict[str, str] = {}
+    state = request.app.state
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT):
+            async with state.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as failure:  # any failure means not ready; the reason is reported
+        checks["database"] = f"unavailable: {type(failure).__name__}"
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT):
+            await state.provider.countries()
+        checks["carrier"] = "ok"
+    except Exception as failure:
+        checks["carrier"] = f"unavailable: {type(failure).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503)
+
+
+async def metrics(request: Request) -> Response:
+    # The pending gauge is read from the database at scrape time: every instance
+    # reports the same shared truth.
+    async with request.app.state.sessionmaker() as session:
+        counts: Mapping[str, int] = dict(
+            (await session.exec(  # type: ignore[call-overload]
+                select(IncomingPhoneNumber.status, func.count())
+                .where(IncomingPhoneNumber.status.in_(UNSETTLED))  # type: ignore[attr-defined]
+                .group_by(IncomingPhoneNumber.status)
+            )).all()
+        )
+    for status in UNSETTLED:
+        PENDING_NUMBERS.labels(status).set(counts.get(status, 0))
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def observability_routes() -> list[Route]:
+    return [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
