@@ -1,4 +1,4 @@
-"""The `gateway` command: serve, accounts, applications."""
+"""The `gateway` command: serve, migrate, accounts, applications."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ import sys
 from typing import Sequence
 
 from gateway.settings import Settings, SettingsError
+from gateway.storage.database import SessionMaker, create_engine, create_schema, create_sessionmaker
+from gateway.storage.migrate import SchemaTooNew
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gateway", description="The numbers gateway")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve = commands.add_parser("serve", help="run the HTTP server (migrates the database first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+
+    commands.add_parser("migrate", help="bring the database to this version's schema")
 
     accounts = commands.add_parser("accounts", help="manage accounts").add_subparsers(dest="action", required=True)
     create = accounts.add_parser("create", help="create an account; prints its sid and token")
@@ -33,16 +37,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_create = applications.add_parser("create", help="create an application; prints its sid")
     app_create.add_argument("--account", required=True)
     app_create.add_argument("--friendly-name", required=True)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "serve":
+            # Migrate once here, not in each worker, and fail with a message, not a trace.
+            asyncio.run(_migrate(settings))
             return _serve(settings, args.host, args.port, args.workers)
+        if args.command == "migrate":
+            asyncio.run(_migrate(settings))
+            print("the database is at the current schema")
+            return 0
         if args.command == "accounts":
             return asyncio.run(_create_account(settings, args))
         return asyncio.run(_create_application(settings, args))
-    except (SettingsError, ValueError) as error:
+    except (SettingsError, SchemaTooNew, ValueError) as error:
         print(f"gateway: {error}", file=sys.stderr)
         return 2
 
@@ -60,12 +73,12 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     return 0
 
 
-async def _with_session(settings: Settings):  # type: ignore[no-untyped-def]
-    from gateway.storage.database import create_engine, create_schema, create_sessionmaker
-
+async def _migrate(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
-    await create_schema(engine)
-    return engine, create_sessionmaker(engine)
+    try:
+        await create_schema(engine)
+    finally:
+        await engine.dispose()
 
 
 async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
@@ -73,8 +86,7 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.services.errors import ServiceError
     from gateway.storage.tables import Account
 
-    engine, sessionmaker = await _with_session(settings)
-    try:
+    async def run(sessionmaker: SessionMaker) -> int:
         async with sessionmaker() as session:
             await ensure_bootstrap_account(
                 session=session, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
@@ -89,14 +101,14 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
                     role=args.role or ("Administrator" if parent is None else None), token=args.token,
                 )
             except ServiceError as error:
-                print(f"gateway: {error.message_for(error.field and '--' + error.field.replace('_', '-'))}",
-                      file=sys.stderr)
+                option = "--" + error.field.replace("_", "-") if error.field else None
+                print(f"gateway: {error.message_for(option)}", file=sys.stderr)
                 return 1
         print(created.account.sid)
         print(created.auth_token)
         return 0
-    finally:
-        await engine.dispose()
+
+    return await _with_database(settings, run)
 
 
 async def _create_application(settings: Settings, args: argparse.Namespace) -> int:
@@ -104,8 +116,7 @@ async def _create_application(settings: Settings, args: argparse.Namespace) -> i
     from gateway.services.errors import ServiceError
     from gateway.storage.tables import Account
 
-    engine, sessionmaker = await _with_session(settings)
-    try:
+    async def run(sessionmaker: SessionMaker) -> int:
         async with sessionmaker() as session:
             account = await session.get(Account, args.account)
             if account is None:
@@ -120,6 +131,15 @@ async def _create_application(settings: Settings, args: argparse.Namespace) -> i
                 return 1
         print(application.sid)
         return 0
+
+    return await _with_database(settings, run)
+
+
+async def _with_database(settings: Settings, run) -> int:  # type: ignore[no-untyped-def]
+    engine = create_engine(settings.database_url)
+    try:
+        await create_schema(engine)
+        return int(await run(create_sessionmaker(engine)))
     finally:
         await engine.dispose()
 
