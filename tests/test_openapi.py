@@ -19,6 +19,7 @@ def served_operations() -> set[tuple[str, str]]:
             assert isinstance(route, Route)
             path = re.sub(r"\{account_sid\}", "{AccountSid}", mount.path + route.path)
             path = re.sub(r"\{number_sid\}", "{IncomingPhoneNumberSid}", path)
+            path = re.sub(r"\{iso_country\}", "{IsoCountry}", path)
             for method in route.methods or ():
                 if method != "HEAD":
                     operations.add((path, method.lower()))

@@ -62,6 +62,15 @@ class Purchase:
     capabilities: Mapping[str, bool] = field(default_factory=dict)
 
 
+def matches_pattern(phone_number: str, pattern: str) -> bool:
+    """Whether the number's digits contain `pattern` (digits, `*` for any one digit)."""
+    digits = phone_number.lstrip("+")
+    return any(
+        all(p in ("*", d) for p, d in zip(pattern, digits[i : i + len(pattern)]))
+        for i in range(len(digits) - len(pattern) + 1)
+    )
+
+
 class ProviderError(Exception):
     pass
 

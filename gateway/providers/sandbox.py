@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 
 import phonenumbers
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
 
 from gateway.providers.base import (
     AvailableNumber,
@@ -31,6 +32,7 @@ from gateway.providers.base import (
     ProviderUnavailableError,
     Purchase,
     SearchFilters,
+    matches_pattern,
 )
 from gateway.storage.database import SessionMaker
 from gateway.storage.tables import SandboxSoldNumber
@@ -90,7 +92,7 @@ class SandboxProvider:
                 continue
             if not phonenumbers.is_valid_number(parsed) or candidate in _MAGIC:
                 continue
-            if filters.contains and not _matches(candidate, filters.contains):
+            if filters.contains and not matches_pattern(candidate, filters.contains):
                 continue
             batch.append(_available(candidate, parsed, country, number_type))
             if len(batch) >= 50:
@@ -141,11 +143,10 @@ class SandboxProvider:
         if not numbers:
             return []
         async with self._sessionmaker() as session:
+            wanted = [n.phone_number for n in numbers]
             sold = set(
                 await session.exec(
-                    select(SandboxSoldNumber.phone_number).where(  # type: ignore[call-overload]
-                        SandboxSoldNumber.phone_number.in_([n.phone_number for n in numbers])  # type: ignore[attr-defined]
-                    )
+                    select(SandboxSoldNumber.phone_number).where(col(SandboxSoldNumber.phone_number).in_(wanted))
                 )
             )
         return [n for n in numbers if n.phone_number not in sold]
@@ -159,15 +160,6 @@ def _candidates(prefixes: tuple[str, ...], free_digits: int) -> Iterator[str]:
     for k in range(min(SCAN_LIMIT, space)):
         for prefix in prefixes:
             yield prefix + str((k * _STEP + 1234) % space).zfill(free_digits)
-
-
-def _matches(phone_number: str, pattern: str) -> bool:
-    digits = phone_number.lstrip("+")
-    width = len(pattern)
-    return any(
-        all(p == "*" or p == d for p, d in zip(pattern, digits[i : i + width]))
-        for i in range(len(digits) - width + 1)
-    )
 
 
 def _capable(number: AvailableNumber, filters: SearchFilters) -> bool:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from gateway import __version__
 from gateway.rest.representation import dumps
+from gateway.services.available import DEFAULT_RESULTS, MAX_RESULTS
 from gateway.services.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
 from gateway.services.validation import MAX_FRIENDLY_NAME
@@ -88,6 +89,17 @@ _LIST_PARAMETERS = [
 ]
 
 
+_SEARCH_PARAMETERS = [
+    _query("AreaCode", {"type": "string", "pattern": "^[0-9]{3}$"}),
+    _query("Contains", _STRING, "digits or keypad letters; * matches any one digit"),
+    *(_query(name, _STRING) for name in ("InRegion", "InPostalCode", "InRateCenter", "InLata")),
+    *(_query(f"{c}Enabled", _BOOLEAN_TEXT) for c in ("Sms", "Mms", "Voice", "Fax", "Ussd")),
+    *(_query(name, _STRING, "refused (400): carriers give no coordinates") for name in ("NearNumber", "NearLatLong", "Distance")),
+    _query("RangeSize", {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS, "default": DEFAULT_RESULTS}),
+    _query("RangeIndex", {"type": "integer", "minimum": 0, "default": 0}),
+]
+
+
 def _number_operations(kind: str | None) -> dict[str, Any]:
     label = f"{kind} " if kind else ""
     purchase_properties = {
@@ -145,6 +157,21 @@ def openapi_document() -> dict[str, Any]:
         },
         numbers: _number_operations(None),
         **{f"{numbers}/{kind}": _number_operations(kind) for kind in ("Local", "TollFree", "Mobile")},
+        f"{numbers}/AvailableCountries": {
+            "get": {"summary": "Countries the carrier sells numbers in", "operationId": "listAvailableCountries",
+                    "parameters": [_ACCOUNT], "responses": _ok("CountryList")},
+        },
+        **{
+            f"{BASE}/Accounts/{{AccountSid}}/AvailablePhoneNumbers/{{IsoCountry}}/{kind}": {
+                "get": {
+                    "summary": f"Search the carrier's {kind} numbers",
+                    "operationId": f"search{kind}AvailablePhoneNumbers",
+                    "parameters": [_ACCOUNT, _path("IsoCountry", "^[A-Za-z]{2}$"), *_SEARCH_PARAMETERS],
+                    "responses": _ok("AvailablePhoneNumberList"),
+                }
+            }
+            for kind in ("Local", "TollFree", "Mobile")
+        },
         f"{numbers}/{{IncomingPhoneNumberSid}}": {
             "get": {"summary": "One number", "operationId": "getIncomingPhoneNumber",
                     "parameters": [_ACCOUNT, _NUMBER], "responses": _ok("IncomingPhoneNumber")},
@@ -197,6 +224,19 @@ def _schemas() -> dict[str, Any]:
         "AccountList": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}},
         "Application": {"type": "object", "properties": application},
         "ApplicationList": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
+        "CountryList": {"type": "array", "items": {"type": "string"}},
+        "AvailablePhoneNumberList": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    **{k: _STRING for k in ("friendlyName", "phoneNumber", "lata", "rateCenter", "region",
+                                            "postalCode", "isoCountry", "cost")},
+                    "latitude": {"type": "number"}, "longitude": {"type": "number"},
+                    **{f"{c}Capable": {"type": "boolean"} for c in ("voice", "sms", "mms", "fax", "ussd")},
+                },
+            },
+        },
         "Error": {
             "type": "object",
             "properties": {"code": {"type": ["integer", "null"]}, "message": _STRING, "more_info": _STRING, "status": {"type": "integer"}},

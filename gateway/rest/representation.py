@@ -71,17 +71,17 @@ def number_xml(number: IncomingPhoneNumber, applications: Mapping[str, Applicati
     parts = ["<IncomingPhoneNumber>"]
     for _, element, value in number_entries(number, applications):
         if element == "Capabilities":
-            inner = "".join(f"<{camel(c)}>{_xml_value(v)}</{camel(c)}>" for c, v in value.items())
+            inner = "".join(f"<{camel(c)}>{xml_value(v)}</{camel(c)}>" for c, v in value.items())
             parts.append(f"<Capabilities>{inner}</Capabilities>")
         elif element == "Uri":
             parts.append(f"<Uri>{escape(number_uri(number, json=False))}</Uri>")
         elif value is not None:  # Restcomm omits unset URLs and applications
-            parts.append(f"<{element}>{_xml_value(value)}</{element}>")
+            parts.append(f"<{element}>{xml_value(value)}</{element}>")
     parts.append("</IncomingPhoneNumber>")
     return "".join(parts)
 
 
-def _xml_value(value: Any) -> str:
+def xml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return escape(str(value))
@@ -139,6 +139,6 @@ def account_xml(account: Account, auth_token: str | None = None) -> str:
         if element == "Uri":
             value = account_uri(account, json=False)
         if value is not None:
-            parts.append(f"<{element}>{_xml_value(value)}</{element}>")
+            parts.append(f"<{element}>{xml_value(value)}</{element}>")
     parts.append("</Account>")
     return "".join(parts)

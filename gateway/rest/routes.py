@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount, Route
 
-from gateway.rest import accounts, numbers
+from gateway.rest import accounts, available, numbers
 from gateway.rest.openapi import openapi_endpoint
 
 API_PREFIXES = ("/restcomm/2012-04-24", "/2012-04-24")
@@ -22,7 +22,12 @@ def _account_routes() -> list[BaseRoute]:
         Route(_NUMBERS, numbers.purchase_endpoint(None), methods=["POST"]),
     ]
     # The typed subresources come before `{number_sid}` so they are not taken for sids.
+    routes.append(Route(f"{_NUMBERS}/AvailableCountries", available.countries, methods=["GET"]))
     for name, number_type in numbers.SUBRESOURCES.items():
+        routes.append(Route(
+            f"/Accounts/{{account_sid}}/AvailablePhoneNumbers/{{iso_country}}/{name}",
+            available.search_endpoint(number_type), methods=["GET"],
+        ))
         routes.append(Route(f"{_NUMBERS}/{name}", numbers.list_endpoint(number_type), methods=["GET"]))
         routes.append(Route(f"{_NUMBERS}/{name}", numbers.purchase_endpoint(number_type), methods=["POST"]))
     routes += [

@@ -1,0 +1,134 @@
+"""Searching the carrier's inventory before a purchase (AvailablePhoneNumbers).
+
+A filter the carrier cannot apply is applied here to what it returned; one that
+cannot be applied at all (distance searches) is refused. None is silently ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.providers.base import (
+    AvailableNumber,
+    NumberType,
+    NumberUnavailableError,
+    Provider,
+    ProviderUnavailableError,
+    SearchFilters,
+    matches_pattern,
+)
+from gateway.services.access import require_account
+from gateway.services.errors import InvalidAreaCode, InvalidParameter, NumberUnavailable, ProviderUnavailable
+from gateway.storage.tables import Account
+
+MAX_RESULTS = 100
+DEFAULT_RESULTS = 50
+#: ITU E.161 keypad letters
+_KEYPAD = {letter: str(digit) for digit, letters in
+           ((2, "ABC"), (3, "DEF"), (4, "GHI"), (5, "JKL"), (6, "MNO"), (7, "PQRS"), (8, "TUV"), (9, "WXYZ"))
+           for letter in letters}
+_UNSUPPORTED = ("near_number", "near_lat_long", "distance")
+
+
+@dataclass(frozen=True)
+class AvailableSearch:
+    area_code: str | None = None
+    contains: str | None = None
+    in_region: str | None = None
+    in_postal_code: str | None = None
+    in_rate_center: str | None = None
+    in_lata: str | None = None
+    sms_enabled: bool | None = None
+    mms_enabled: bool | None = None
+    voice_enabled: bool | None = None
+    fax_enabled: bool | None = None
+    ussd_enabled: bool | None = None
+    near_number: str | None = None
+    near_lat_long: str | None = None
+    distance: str | None = None
+    limit: int = DEFAULT_RESULTS
+    offset: int = 0
+
+
+def keypad_digits(contains: str, *, field: str = "contains") -> str:
+    """`Contains` as digits and `*`: letters map to the phone keypad (E.161)."""
+    pattern = "".join(_KEYPAD.get(ch.upper(), ch) for ch in contains.strip())
+    if not pattern or len(pattern) > 16 or any(ch not in "0123456789*" for ch in pattern):
+        raise InvalidParameter(
+            f"{{field}} {contains[:40]!r} must be up to 16 digits, letters or '*'", field=field
+        )
+    return pattern
+
+
+async def search_available_numbers(
+    *,
+    session: AsyncSession,
+    provider: Provider,
+    caller: Account,
+    account_sid: str,
+    country: str,
+    number_type: NumberType,
+    search: AvailableSearch,
+) -> list[AvailableNumber]:
+    await require_account(session=session, caller=caller, account_sid=account_sid)
+    code = country.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise InvalidParameter(f"{{field}} {country[:10]!r} must be an ISO 3166 two-letter code", field="iso_country")
+    for name in _UNSUPPORTED:
+        if getattr(search, name):
+            raise InvalidParameter(
+                "{field} is not supported: the carriers give no coordinates to search by distance", field=name
+            )
+    if not 1 <= search.limit <= MAX_RESULTS:
+        raise InvalidParameter(f"{{field}} {search.limit} must be between 1 and {MAX_RESULTS}", field="range_size")
+    if search.offset < 0:
+        raise InvalidParameter(f"{{field}} {search.offset} must be 0 or more", field="range_index")
+    area_code = search.area_code.strip() if search.area_code else None
+    if area_code is not None and (len(area_code) != 3 or not area_code.isdigit()):
+        raise InvalidAreaCode(f"{{field}} {area_code!r} must be three digits", field="area_code")
+    contains = keypad_digits(search.contains) if search.contains else None
+
+    # The carrier gets everything it understands and a window big enough for the
+    # filters applied here afterwards.
+    post_filtered = any((search.in_rate_center, search.in_lata, search.ussd_enabled is not None))
+    wanted = (search.offset + search.limit) * (4 if post_filtered else 1)
+    carrier_filters = SearchFilters(
+        area_code=area_code, contains=contains, in_region=search.in_region, in_postal_code=search.in_postal_code,
+        sms_enabled=search.sms_enabled, mms_enabled=search.mms_enabled, voice_enabled=search.voice_enabled,
+        fax_enabled=search.fax_enabled, limit=wanted, offset=0,
+    )
+    try:
+        found = await provider.search(code, number_type, carrier_filters)
+    except NumberUnavailableError as refused:
+        raise NumberUnavailable(str(refused)) from None
+    except ProviderUnavailableError as failure:
+        raise ProviderUnavailable(f"the carrier could not be reached; retry later ({failure})") from None
+    matching = [n for n in found if _matches(n, search, contains)]
+    return matching[search.offset: search.offset + search.limit]
+
+
+def _matches(number: AvailableNumber, search: AvailableSearch, contains: str | None) -> bool:
+    def same(value: str | None, wanted: str | None) -> bool:
+        return wanted is None or (value or "").strip().lower() == wanted.strip().lower()
+
+    capabilities = {"sms": search.sms_enabled, "mms": search.mms_enabled, "voice": search.voice_enabled,
+                    "fax": search.fax_enabled, "ussd": search.ussd_enabled}
+    return (
+        same(number.region, search.in_region)
+        and same(number.postal_code, search.in_postal_code)
+        and same(number.rate_center, search.in_rate_center)
+        and same(number.lata, search.in_lata)
+        and all(want is None or getattr(number, f"{kind}_capable") == want for kind, want in capabilities.items())
+        and (contains is None or matches_pattern(number.phone_number, contains))
+        and (search.area_code is None or number.phone_number.startswith(f"+1{search.area_code.strip()}"))
+    )
+
+
+async def available_countries(*, provider: Provider) -> list[str]:
+    try:
+        return sorted(await provider.countries())
+    except ProviderUnavailableError as failure:
+        raise ProviderUnavailable(f"the carrier could not be reached; retry later ({failure})") from None
+
