@@ -86,7 +86,7 @@ async def search_available_numbers(
     if search.offset < 0:
         raise InvalidParameter(f"{{field}} {search.offset} must be 0 or more", field="range_index")
     area_code = search.area_code.strip() if search.area_code else None
-    if area_code is not None and (len(area_code) != 3 or not area_code.isdigit()):
+    if area_code is not None and (len(area_code) != 3 or not (area_code.isascii() and area_code.isdigit())):
         raise InvalidAreaCode(f"{{field}} {area_code!r} must be three digits", field="area_code")
     contains = keypad_digits(search.contains) if search.contains else None
 
