@@ -116,3 +116,25 @@ async def test_other_organizations_cannot_search_for_an_account(client, admin: C
     other = await make_account(None)
     response = await client.get(search_path(admin.sid), auth=other.auth)
     assert response.status_code == 403 and response.json()["code"] == 20403
+
+
+@pytest.mark.parametrize(
+    ("params", "prefix"),
+    [
+        ({"InRegion": "NY"}, "+1212"),
+        ({"InRegion": "ma"}, "+1617"),
+        ({"InPostalCode": "94612"}, "+1510"),
+        ({"InRateCenter": "BOSTON"}, "+1617"),
+        ({"InLata": "236"}, "+1202"),
+    ],
+)
+async def test_place_filters(client, admin: Credentials, params: dict[str, str], prefix: str) -> None:
+    response = await client.get(search_path(admin.sid), params={**params, "RangeSize": "3"}, auth=admin.auth)
+    assert response.status_code == 200, response.text
+    found = response.json()
+    assert len(found) == 3 and all(n["phoneNumber"].startswith(prefix) for n in found)
+
+
+async def test_a_region_with_no_numbers_gives_an_empty_list(client, admin: Credentials) -> None:
+    response = await client.get(search_path(admin.sid), params={"InRegion": "TX"}, auth=admin.auth)
+    assert response.status_code == 200 and response.json() == []

@@ -71,6 +71,27 @@ def matches_pattern(phone_number: str, pattern: str) -> bool:
     )
 
 
+def satisfies(number: AvailableNumber, filters: SearchFilters) -> bool:
+    """Every search filter, applied to a number a carrier returned.
+
+    A number whose carrier says nothing about a filtered field (no region, no postal
+    code) does not match: a filter is never silently ignored.
+    """
+    if filters.contains and not matches_pattern(number.phone_number, filters.contains):
+        return False
+    if filters.in_region and (number.region or "").casefold() != filters.in_region.strip().casefold():
+        return False
+    if filters.in_postal_code and (number.postal_code or "") != filters.in_postal_code.strip():
+        return False
+    capabilities = {
+        "voice": filters.voice_enabled,
+        "sms": filters.sms_enabled,
+        "mms": filters.mms_enabled,
+        "fax": filters.fax_enabled,
+    }
+    return all(want is None or getattr(number, f"{kind}_capable") == want for kind, want in capabilities.items())
+
+
 class ProviderError(Exception):
     pass
 
@@ -107,5 +128,17 @@ class Provider(Protocol):
     async def cancel(self, phone_number: str) -> None: ...
 
     async def countries(self) -> list[str]: ...
+
+    async def owns(self, phone_number: str) -> bool | None:
+        """Whether the carrier says the number is ours: None if its answer does not say.
+
+        Raises ProviderUnavailableError when the carrier cannot be asked. The
+        reconciler settles pending purchases and releases with it.
+        """
+        ...
+
+    async def owned_numbers(self) -> list[str] | None:
+        """Every number the carrier says is ours (E.164), or None if it cannot list them."""
+        ...
 
     async def aclose(self) -> None: ...

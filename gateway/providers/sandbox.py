@@ -32,7 +32,7 @@ from gateway.providers.base import (
     ProviderUnavailableError,
     Purchase,
     SearchFilters,
-    matches_pattern,
+    satisfies,
 )
 from gateway.storage.database import SessionMaker
 from gateway.storage.tables import SandboxSoldNumber
@@ -60,6 +60,19 @@ CAPABILITIES = {
     NumberType.MOBILE: {"voice": True, "sms": True, "mms": True, "fax": False},
     NumberType.TOLL_FREE: {"voice": True, "sms": True, "mms": False, "fax": True},
 }
+#: where the sandbox's numbers are, by prefix: (region, rate center, LATA, postal code, latitude, longitude)
+PLACES: dict[str, tuple[str, str, str | None, str, float, float]] = {
+    "+1510": ("CA", "OAKLAND", "722", "94612", 37.80, -122.27),
+    "+1415": ("CA", "SAN FRANCISCO", "722", "94103", 37.77, -122.41),
+    "+1628": ("CA", "SAN FRANCISCO", "722", "94103", 37.77, -122.41),
+    "+1212": ("NY", "NEW YORK CITY", "132", "10001", 40.75, -73.99),
+    "+1617": ("MA", "BOSTON", "128", "02108", 42.36, -71.06),
+    "+1202": ("DC", "WASHINGTON", "236", "20001", 38.90, -77.03),
+    "+1416": ("ON", "TORONTO", None, "M5H", 43.65, -79.38),
+    "+1604": ("BC", "VANCOUVER", None, "V6B", 49.28, -123.12),
+    "+1514": ("QC", "MONTREAL", None, "H2Y", 45.50, -73.57),
+    "+44207946": ("London", "LONDON", None, "WC2N", 51.51, -0.13),
+}
 #: candidates examined per search before giving up (keeps a search bounded)
 SCAN_LIMIT = 20_000
 _STEP = 7919  # prime, coprime with 10: walks every suffix once, in a scattered order
@@ -83,6 +96,9 @@ class SandboxProvider:
         prefixes, free_digits = INVENTORY[(country, number_type)]
         if filters.area_code:
             prefixes, free_digits = (f"+1{filters.area_code}",), 7
+        elif filters.in_region:
+            # Only scan where the region can match.
+            prefixes = tuple(p for p in prefixes if p in PLACES and PLACES[p][0].casefold() == filters.in_region.casefold())
         wanted = filters.offset + filters.limit
         found: list[AvailableNumber] = []
         batch: list[AvailableNumber] = []
@@ -92,16 +108,17 @@ class SandboxProvider:
                 continue
             if not phonenumbers.is_valid_number(parsed) or candidate in _MAGIC:
                 continue
-            if filters.contains and not matches_pattern(candidate, filters.contains):
+            available = _available(candidate, parsed, country, number_type)
+            if not satisfies(available, filters):
                 continue
-            batch.append(_available(candidate, parsed, country, number_type))
+            batch.append(available)
             if len(batch) >= 50:
                 found += await self._unsold(batch)
                 batch = []
                 if len(found) >= wanted:
                     break
         found += await self._unsold(batch)
-        return [n for n in found if _capable(n, filters)][filters.offset : wanted]
+        return found[filters.offset : wanted]
 
     async def buy(
         self, phone_number: str, number_type: NumberType, routes: Mapping[str, object]
@@ -139,6 +156,18 @@ class SandboxProvider:
     async def aclose(self) -> None:
         return None
 
+    async def owns(self, phone_number: str) -> bool | None:
+        async with self._sessionmaker() as session:
+            return await session.get(SandboxSoldNumber, phone_number) is not None
+
+    async def owned_numbers(self) -> list[str] | None:
+        async with self._sessionmaker() as session:
+            return list(
+                await session.exec(  # type: ignore[call-overload]
+                    select(SandboxSoldNumber.phone_number).order_by(SandboxSoldNumber.phone_number)
+                )
+            )
+
     async def _unsold(self, numbers: list[AvailableNumber]) -> list[AvailableNumber]:
         if not numbers:
             return []
@@ -162,18 +191,6 @@ def _candidates(prefixes: tuple[str, ...], free_digits: int) -> Iterator[str]:
             yield prefix + str((k * _STEP + 1234) % space).zfill(free_digits)
 
 
-def _capable(number: AvailableNumber, filters: SearchFilters) -> bool:
-    wanted = {
-        "voice": filters.voice_enabled,
-        "sms": filters.sms_enabled,
-        "mms": filters.mms_enabled,
-        "fax": filters.fax_enabled,
-    }
-    return all(
-        want is None or getattr(number, f"{kind}_capable") == want for kind, want in wanted.items()
-    )
-
-
 def _is_beta(phone_number: str) -> bool:
     return phone_number.startswith("+1") and phone_number[2:5] in BETA_AREA_CODES
 
@@ -182,11 +199,19 @@ def _available(
     e164: str, parsed: phonenumbers.PhoneNumber, country: str, number_type: NumberType
 ) -> AvailableNumber:
     capabilities = CAPABILITIES[number_type]
+    place = next((v for prefix, v in PLACES.items() if e164.startswith(prefix)), None)
+    region, rate_center, lata, postal_code, latitude, longitude = place or (None,) * 6
     return AvailableNumber(
         phone_number=e164,
         friendly_name=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
         iso_country=country,
         number_type=number_type,
+        region=region,
+        rate_center=rate_center,
+        lata=lata,
+        postal_code=postal_code,
+        latitude=latitude,
+        longitude=longitude,
         voice_capable=capabilities["voice"],
         sms_capable=capabilities["sms"],
         mms_capable=capabilities["mms"],
