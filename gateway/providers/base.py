@@ -25,10 +25,13 @@ class SearchFilters:
     contains: str | None = None
     in_region: str | None = None
     in_postal_code: str | None = None
+    in_rate_center: str | None = None
+    in_lata: str | None = None
     sms_enabled: bool | None = None
     mms_enabled: bool | None = None
     voice_enabled: bool | None = None
     fax_enabled: bool | None = None
+    ussd_enabled: bool | None = None
     limit: int = 20
     offset: int = 0
 
@@ -79,15 +82,20 @@ def satisfies(number: AvailableNumber, filters: SearchFilters) -> bool:
     """
     if filters.contains and not matches_pattern(number.phone_number, filters.contains):
         return False
-    if filters.in_region and (number.region or "").casefold() != filters.in_region.strip().casefold():
-        return False
-    if filters.in_postal_code and (number.postal_code or "") != filters.in_postal_code.strip():
+    places = (
+        (number.region, filters.in_region),
+        (number.postal_code, filters.in_postal_code),
+        (number.rate_center, filters.in_rate_center),
+        (number.lata, filters.in_lata),
+    )
+    if any(wanted and (value or "").casefold() != wanted.strip().casefold() for value, wanted in places):
         return False
     capabilities = {
         "voice": filters.voice_enabled,
         "sms": filters.sms_enabled,
         "mms": filters.mms_enabled,
         "fax": filters.fax_enabled,
+        "ussd": filters.ussd_enabled,
     }
     return all(want is None or getattr(number, f"{kind}_capable") == want for kind, want in capabilities.items())
 

@@ -96,9 +96,9 @@ class SandboxProvider:
         prefixes, free_digits = INVENTORY[(country, number_type)]
         if filters.area_code:
             prefixes, free_digits = (f"+1{filters.area_code}",), 7
-        elif filters.in_region:
-            # Only scan where the region can match.
-            prefixes = tuple(p for p in prefixes if p in PLACES and PLACES[p][0].casefold() == filters.in_region.casefold())
+        elif any((filters.in_region, filters.in_postal_code, filters.in_rate_center, filters.in_lata)):
+            # Only scan where the place filters can match.
+            prefixes = tuple(p for p in prefixes if p in PLACES and _in_place(PLACES[p], filters))
         wanted = filters.offset + filters.limit
         found: list[AvailableNumber] = []
         batch: list[AvailableNumber] = []
@@ -189,6 +189,13 @@ def _candidates(prefixes: tuple[str, ...], free_digits: int) -> Iterator[str]:
     for k in range(min(SCAN_LIMIT, space)):
         for prefix in prefixes:
             yield prefix + str((k * _STEP + 1234) % space).zfill(free_digits)
+
+
+def _in_place(place: tuple[str, str, str | None, str, float, float], filters: SearchFilters) -> bool:
+    region, rate_center, lata, postal_code, _, _ = place
+    wanted = ((region, filters.in_region), (rate_center, filters.in_rate_center), (lata, filters.in_lata),
+              (postal_code, filters.in_postal_code))
+    return all(w is None or (v or "").casefold() == w.strip().casefold() for v, w in wanted)
 
 
 def _is_beta(phone_number: str) -> bool:

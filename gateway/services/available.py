@@ -17,7 +17,7 @@ from gateway.providers.base import (
     Provider,
     ProviderUnavailableError,
     SearchFilters,
-    matches_pattern,
+    satisfies,
 )
 from gateway.services.access import require_account
 from gateway.services.errors import InvalidAreaCode, InvalidParameter, NumberUnavailable, ProviderUnavailable
@@ -90,14 +90,11 @@ async def search_available_numbers(
         raise InvalidAreaCode(f"{{field}} {area_code!r} must be three digits", field="area_code")
     contains = keypad_digits(search.contains) if search.contains else None
 
-    # The carrier gets everything it understands and a window big enough for the
-    # filters applied here afterwards.
-    post_filtered = any((search.in_rate_center, search.in_lata, search.ussd_enabled is not None))
-    wanted = (search.offset + search.limit) * (4 if post_filtered else 1)
     carrier_filters = SearchFilters(
         area_code=area_code, contains=contains, in_region=search.in_region, in_postal_code=search.in_postal_code,
-        sms_enabled=search.sms_enabled, mms_enabled=search.mms_enabled, voice_enabled=search.voice_enabled,
-        fax_enabled=search.fax_enabled, limit=wanted, offset=0,
+        in_rate_center=search.in_rate_center, in_lata=search.in_lata, sms_enabled=search.sms_enabled,
+        mms_enabled=search.mms_enabled, voice_enabled=search.voice_enabled, fax_enabled=search.fax_enabled,
+        ussd_enabled=search.ussd_enabled, limit=search.offset + search.limit, offset=0,
     )
     try:
         found = await provider.search(code, number_type, carrier_filters)
@@ -105,25 +102,12 @@ async def search_available_numbers(
         raise NumberUnavailable(str(refused)) from None
     except ProviderUnavailableError as failure:
         raise ProviderUnavailable(f"the carrier could not be reached; retry later ({failure})") from None
-    matching = [n for n in found if _matches(n, search, contains)]
+    # Carriers apply what they can; every filter is applied again here, so one a
+    # carrier ignored still holds.
+    matching = [n for n in found if satisfies(n, carrier_filters)]
+    if area_code:
+        matching = [n for n in matching if n.phone_number.startswith(f"+1{area_code}")]
     return matching[search.offset: search.offset + search.limit]
-
-
-def _matches(number: AvailableNumber, search: AvailableSearch, contains: str | None) -> bool:
-    def same(value: str | None, wanted: str | None) -> bool:
-        return wanted is None or (value or "").strip().lower() == wanted.strip().lower()
-
-    capabilities = {"sms": search.sms_enabled, "mms": search.mms_enabled, "voice": search.voice_enabled,
-                    "fax": search.fax_enabled, "ussd": search.ussd_enabled}
-    return (
-        same(number.region, search.in_region)
-        and same(number.postal_code, search.in_postal_code)
-        and same(number.rate_center, search.in_rate_center)
-        and same(number.lata, search.in_lata)
-        and all(want is None or getattr(number, f"{kind}_capable") == want for kind, want in capabilities.items())
-        and (contains is None or matches_pattern(number.phone_number, contains))
-        and (search.area_code is None or number.phone_number.startswith(f"+1{search.area_code.strip()}"))
-    )
 
 
 async def available_countries(*, provider: Provider) -> list[str]:
