@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
+from gateway.graphql.routes import graphql_routes
 from gateway.observability import InstrumentedProvider, Observability, observability_routes
 from gateway.providers import build_provider
 from gateway.rest.negotiation import JsonSuffix
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     app = Starlette(
-        routes=[*observability_routes(), *rest_routes()],
+        routes=[*observability_routes(), *rest_routes(), *graphql_routes()],
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
     )

@@ -1,4 +1,4 @@
-"""The `gateway` command: serve, migrate, accounts, applications."""
+"""The `gateway` command: serve, migrate, export-schema, accounts, applications."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="bring the database to this version's schema")
 
+    export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
+    export.add_argument("--output", default="schema.graphql", help="where to write it (default: ./schema.graphql; - for stdout)")
+
     accounts = commands.add_parser("accounts", help="manage accounts").add_subparsers(dest="action", required=True)
     create = accounts.add_parser("create", help="create an account; prints its sid and token")
     create.add_argument("--email", required=True)
@@ -42,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "export-schema":  # needs no configuration or database
+        return _export_schema(args.output)
     try:
         settings = Settings.from_env()
         if args.command == "serve":
@@ -70,6 +75,19 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         from gateway.app import asgi
 
         uvicorn.run(asgi(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def _export_schema(output: str) -> int:
+    from pathlib import Path
+
+    from gateway.graphql.schema import sdl
+
+    if output == "-":
+        sys.stdout.write(sdl())
+        return 0
+    Path(output).write_text(sdl(), encoding="utf-8")
+    print(f"wrote the GraphQL schema to {output}")
     return 0
 
 

@@ -1,0 +1,46 @@
+"""Per-request DataLoaders: nested `account` and `application` fields cost one batched
+query per request, whatever the page size.
+
+Created in the context getter for each request, never process-wide: a shared loader
+would cache one tenant's rows for another and outlive the event loop it was made on.
+Each batch opens a session of its own, so loaders never share an `AsyncSession` with
+a sibling resolver running at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from gateway.storage.database import SessionMaker
+from gateway.storage.queries import accounts_by_sid, applications_by_sid
+from gateway.storage.tables import Account, Application
+
+
+@dataclass(frozen=True)
+class Loaders:
+    accounts: DataLoader[str, Account | None]
+    applications: DataLoader[str, Application | None]
+
+
+def create_loaders(sessionmaker: SessionMaker, caller: Account | None) -> Loaders:
+    async def load_accounts(sids: Sequence[str]) -> list[Account | None]:
+        async with sessionmaker() as session:
+            found = await accounts_by_sid(session, sids)
+        return [found.get(sid) for sid in sids]
+
+    async def load_applications(sids: Sequence[str]) -> list[Application | None]:
+        async with sessionmaker() as session:
+            found = await applications_by_sid(session, sids)
+        return [found.get(sid) for sid in sids]
+
+    loaders = Loaders(
+        accounts=DataLoader(load_fn=load_accounts),
+        applications=DataLoader(load_fn=load_applications),
+    )
+    if caller is not None:
+        # Most numbers a viewer lists are its own: no query for the account it already has.
+        loaders.accounts.prime(caller.sid, caller)
+    return loaders

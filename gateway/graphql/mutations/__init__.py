@@ -1,0 +1,42 @@
+"""The Mutation type: one module per mutation (input, payload, resolver).
+
+Expected failures are ServiceErrors answered in the payload's `userErrors` with the
+transport at 200; the semantics are REST's, through the same service functions.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.graphql import descriptions as text
+from gateway.graphql.mutations.create_subaccount import (
+    CreateSubaccountPayload,
+    create_subaccount,
+)
+from gateway.graphql.mutations.purchase_number import (
+    PurchaseNumberPayload,
+    purchase_number,
+)
+from gateway.graphql.mutations.release_number import (
+    ReleaseNumberPayload,
+    release_number,
+)
+from gateway.graphql.mutations.transfer_number import (
+    TransferNumberPayload,
+    transfer_number,
+)
+from gateway.graphql.mutations.update_number import UpdateNumberPayload, update_number
+
+
+@strawberry.type(description="Changes to numbers and accounts; expected failures come back in each payload's userErrors.")
+class Mutation:
+    purchase_number: PurchaseNumberPayload = strawberry.mutation(resolver=purchase_number, description=text.PURCHASE)
+    update_number: UpdateNumberPayload = strawberry.mutation(resolver=update_number, description=text.UPDATE)
+    release_number: ReleaseNumberPayload = strawberry.mutation(resolver=release_number, description=text.RELEASE)
+    transfer_number: TransferNumberPayload = strawberry.mutation(resolver=transfer_number, description=text.TRANSFER)
+    create_subaccount: CreateSubaccountPayload = strawberry.mutation(
+        resolver=create_subaccount, description=text.CREATE_SUBACCOUNT
+    )
+
+
+__all__ = ["Mutation"]

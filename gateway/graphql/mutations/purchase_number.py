@@ -1,0 +1,75 @@
+"""purchaseNumber: buy a DID (by number or area code) or register a SIP number."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.graphql import descriptions as text
+from gateway.graphql.context import Info
+from gateway.graphql.errors import user_error
+from gateway.graphql.mutations.inputs import (
+    CapabilitiesInput,
+    MessagingRouteInput,
+    ReferRouteInput,
+    VoiceRouteInput,
+    optional,
+    settings_from,
+)
+from gateway.graphql.types import IncomingPhoneNumber, PhoneNumberType, UserError
+from gateway.services import numbers
+from gateway.services.errors import ServiceError
+
+_FIELDS = text.PURCHASE_FIELDS
+
+
+@strawberry.input(description="What to buy and how to route it. Give phoneNumber or areaCode.")
+class PurchaseNumberInput:
+    phone_number: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["phone_number"])
+    area_code: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["area_code"])
+    number_type: PhoneNumberType | None = strawberry.field(
+        name="type", default=strawberry.UNSET, description=_FIELDS["type"]
+    )
+    is_sip: bool | None = strawberry.field(default=False, description=_FIELDS["is_sip"])
+    friendly_name: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["friendly_name"])
+    api_version: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["api_version"])
+    voice: VoiceRouteInput | None = strawberry.field(default=strawberry.UNSET, description="Voice settings.")  # type: ignore[valid-type]
+    sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings.")  # type: ignore[valid-type]
+    ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings.")  # type: ignore[valid-type]
+    refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings.")  # type: ignore[valid-type]
+    capabilities: CapabilitiesInput | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description=_FIELDS["capabilities"]
+    )
+    idempotency_key: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["idempotency_key"])
+    account_sid: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["account_sid"])
+
+
+@strawberry.type(description="The result of purchaseNumber.")
+class PurchaseNumberPayload:
+    incoming_phone_number: IncomingPhoneNumber | None = strawberry.field(
+        default=None, description="The number bought; null when userErrors says why not."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why the purchase failed.")
+
+
+async def purchase_number(info: Info, input: PurchaseNumberInput) -> PurchaseNumberPayload:
+    ctx = info.context
+    number_type = optional(input.number_type)
+    # input.idempotency_key is accepted and not used yet (see its description).
+    try:
+        async with ctx.session() as session:
+            number = await numbers.purchase_number(
+                session=session,
+                provider=ctx.provider,
+                caller=ctx.viewer,
+                account_sid=optional(input.account_sid) or ctx.viewer.sid,
+                phone_number=optional(input.phone_number),
+                area_code=optional(input.area_code),
+                number_type=number_type.to_service() if number_type is not None else None,
+                is_sip=bool(optional(input.is_sip)),
+                friendly_name=optional(input.friendly_name),
+                api_version=optional(input.api_version),
+                settings=settings_from(input, nulls=False),
+            )
+    except ServiceError as error:
+        return PurchaseNumberPayload(user_errors=[user_error(error)])
+    return PurchaseNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]

@@ -1,0 +1,60 @@
+"""Authentication: HTTP Basic on every GraphQL operation, with the REST credentials.
+
+Username: account SID or e-mail; password: the auth token or a password whose MD5 is
+the token (`gateway.services.accounts.authenticate` decides). Bad or missing
+credentials: HTTP 401 with `WWW-Authenticate: Basic realm="Restcomm realm"`; an
+account that is not active: 403. The whole request is refused before any operation
+runs, so no resolver ever sees an anonymous caller.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway.rest.context import (
+    basic_credentials,  # the one parser of the header, shared with REST
+)
+from gateway.services import accounts
+from gateway.services.errors import ErrorCode, ServiceError
+from gateway.storage.database import SessionMaker
+from gateway.storage.tables import Account
+
+REALM = 'Basic realm="Restcomm realm"'
+
+
+class AuthenticationFailed(Exception):
+    """The request is refused before execution (401 or 403)."""
+
+    def __init__(self, error: ServiceError) -> None:
+        super().__init__(error.message_for())
+        self.error = error
+
+    @property
+    def status_code(self) -> int:
+        return 401 if self.error.code is ErrorCode.UNAUTHENTICATED else 403
+
+    def response(self, request_id: str) -> Response:
+        headers = {"WWW-Authenticate": REALM} if self.status_code == 401 else {}
+        body = {
+            "data": None,
+            "errors": [{
+                "message": self.error.message_for(),
+                "extensions": {
+                    "code": self.error.code.name,
+                    "restcommCode": self.error.code.restcomm_code,
+                    "requestId": request_id,
+                },
+            }],
+        }
+        return JSONResponse(body, status_code=self.status_code, headers=headers)
+
+
+async def authenticate_request(request: Request, sessionmaker: SessionMaker) -> Account:
+    """The caller named by the request's HTTP Basic credentials, or AuthenticationFailed."""
+    try:
+        username, secret = basic_credentials(request)
+        async with sessionmaker() as session:
+            return await accounts.authenticate(session=session, username=username, secret=secret)
+    except ServiceError as error:
+        raise AuthenticationFailed(error) from None

@@ -1,0 +1,180 @@
+"""The Query type. Every field resolves through the service layer.
+
+Visibility follows SPEC §3 as REST does: an account sees itself and its descendants.
+A single object the viewer may not see (another organization's number, its own
+parent account) is `null`, never an error, so nobody learns which sids exist; a list
+asked for an account the viewer may not act on is a FORBIDDEN error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types.nodes import SelectedField, Selection
+
+from gateway.graphql import descriptions as text
+from gateway.graphql.connection import (
+    IncomingPhoneNumberConnection,
+    connection,
+    page_request,
+)
+from gateway.graphql.context import Info
+from gateway.graphql.errors import raise_query_error
+from gateway.graphql.types import (
+    Account,
+    AvailablePhoneNumber,
+    IncomingPhoneNumber,
+    Node,
+    PhoneNumberType,
+)
+from gateway.services import accounts, available, listing, numbers
+from gateway.services.errors import Forbidden, NotFound, ServiceError
+from gateway.services.ids import ACCOUNT, PHONE_NUMBER, is_sid
+from gateway.storage import tables
+
+
+def unset_to_none(value: Any) -> Any:
+    """Optional arguments default to UNSET (so the SDL shows no `= null`); absent is null."""
+    return None if value is strawberry.UNSET else value
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the query selects `name` directly under this field (through fragments too)."""
+
+    def walk(selections: Iterable[Selection]) -> bool:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                if selection.name == name:
+                    return True
+            elif walk(selection.selections):
+                return True
+        return False
+
+    return any(walk(field.selections) for field in info.selected_fields)
+
+
+async def visible_account(info: Info, sid: str) -> tables.Account | None:
+    async with info.context.session() as session:
+        try:
+            return await accounts.get_account(session=session, caller=info.context.viewer, account_sid=sid)
+        except (Forbidden, NotFound):
+            return None
+
+
+async def visible_number(info: Info, sid: str) -> tables.IncomingPhoneNumber | None:
+    async with info.context.session() as session:
+        try:
+            return await numbers.get_number(session=session, caller=info.context.viewer, number_sid=sid)
+        except NotFound:
+            return None
+
+
+@strawberry.type(description="What an account can read: itself, its subaccounts, their numbers, the carrier's offer.")
+class Query:
+    @strawberry.field(description="The object with this ID (a SID), or null if there is none the viewer may see.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        if is_sid(id, ACCOUNT):
+            return await visible_account(info, id)  # type: ignore[return-value]
+        if is_sid(id, PHONE_NUMBER):
+            return await visible_number(info, id)  # type: ignore[return-value]
+        return None
+
+    @strawberry.field(description="The account the request is authenticated as.")
+    def viewer(self, info: Info) -> Account:
+        return info.context.viewer  # type: ignore[return-value]
+
+    @strawberry.field(description="The viewer or one of its subaccounts; null for any other account.")
+    async def account(self, info: Info, sid: strawberry.ID) -> Account | None:
+        return await visible_account(info, sid)  # type: ignore[return-value]
+
+    @strawberry.field(description="One phone number of the viewer or its subaccounts; null for any other.")
+    async def incoming_phone_number(self, info: Info, sid: strawberry.ID) -> IncomingPhoneNumber | None:
+        return await visible_number(info, sid)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description=(
+            "The phone numbers of an account, ordered by phone number, a page at a time "
+            "(forward with first/after, backward with last/before)."
+        )
+    )
+    async def incoming_phone_numbers(
+        self,
+        info: Info,
+        account_sid: Annotated[strawberry.ID | None, strawberry.argument(description=text.LIST_FILTERS["account_sid"])] = strawberry.UNSET,
+        number_type: Annotated[
+            PhoneNumberType | None, strawberry.argument(name="type", description=text.LIST_FILTERS["type"])
+        ] = strawberry.UNSET,
+        phone_number: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["phone_number"])] = strawberry.UNSET,
+        friendly_name: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["friendly_name"])] = strawberry.UNSET,
+        beta: Annotated[bool | None, strawberry.argument(description=text.LIST_FILTERS["beta"])] = True,
+        first: Annotated[int | None, strawberry.argument(description=text.LIST_FILTERS["first"])] = strawberry.UNSET,
+        after: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["after"])] = strawberry.UNSET,
+        last: Annotated[int | None, strawberry.argument(description=text.LIST_FILTERS["last"])] = strawberry.UNSET,
+        before: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["before"])] = strawberry.UNSET,
+    ) -> IncomingPhoneNumberConnection:
+        account_sid, number_type, phone_number, friendly_name, first, after, last, before = map(
+            unset_to_none, (account_sid, number_type, phone_number, friendly_name, first, after, last, before)
+        )
+        window = page_request(first, after, last, before)
+        filters = listing.NumberFilters(
+            number_type=number_type.value if number_type else None,
+            phone_number=phone_number,
+            friendly_name=friendly_name,
+            include_beta=beta is not False,
+        )
+        viewer = info.context.viewer
+        try:
+            async with info.context.session() as session:
+                found = await listing.list_numbers_window(
+                    session=session,
+                    caller=viewer,
+                    account_sid=account_sid or viewer.sid,
+                    filters=filters,
+                    with_total=selects(info, "totalCount"),  # no COUNT unless asked for
+                    **window,
+                )
+        except ServiceError as error:
+            raise_query_error(error, {"account_sid": "accountSid"})
+        return connection(found)
+
+    @strawberry.field(description="Search the carrier for numbers to buy (AvailablePhoneNumbers).")
+    async def available_phone_numbers(
+        self,
+        info: Info,
+        country: Annotated[str, strawberry.argument(description="ISO 3166 two-letter country code.")] = "US",
+        number_type: Annotated[
+            PhoneNumberType, strawberry.argument(name="type", description="Local, toll-free or mobile numbers.")
+        ] = PhoneNumberType.LOCAL,
+        area_code: Annotated[str | None, strawberry.argument(description="Three-digit area code (US and Canada).")] = strawberry.UNSET,
+        contains: Annotated[
+            str | None,
+            strawberry.argument(description="Digits the number contains; '*' is any one digit, letters map to the keypad."),
+        ] = strawberry.UNSET,
+        first: Annotated[int, strawberry.argument(description="How many numbers to return (1 to 100).")] = 20,
+    ) -> list[AvailablePhoneNumber]:
+        viewer = info.context.viewer
+        try:
+            async with info.context.session() as session:
+                found = await available.search_available_numbers(
+                    session=session,
+                    provider=info.context.provider,
+                    caller=viewer,
+                    account_sid=viewer.sid,
+                    country=country,
+                    number_type=number_type.to_service(),
+                    search=available.AvailableSearch(
+                        area_code=unset_to_none(area_code), contains=unset_to_none(contains), limit=first
+                    ),
+                )
+        except ServiceError as error:
+            raise_query_error(error, {"iso_country": "country", "range_size": "first", "area_code": "areaCode"})
+        return found  # type: ignore[return-value]
+
+    @strawberry.field(description="The countries the carrier has numbers in (ISO 3166 codes).")
+    async def available_countries(self, info: Info) -> list[str]:
+        try:
+            return await available.available_countries(provider=info.context.provider)
+        except ServiceError as error:
+            raise_query_error(error)
