@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass
 from functools import wraps
 from typing import Awaitable, Callable
@@ -61,7 +60,7 @@ def basic_credentials(request: Request) -> tuple[str, str]:
         raise Unauthenticated("HTTP Basic credentials (account sid or e-mail, auth token) are required")
     try:
         username, separator, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):  # ValueError: binascii.Error, or non-ASCII text
         raise Unauthenticated("the Authorization header is not valid HTTP Basic") from None
     if not separator:
         raise Unauthenticated("the Authorization header is not valid HTTP Basic")

@@ -41,8 +41,9 @@ def list_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-de
         query = ctx.request.query_params
         filters = NumberFilters(
             number_type=number_type.value if number_type else None,
-            phone_number=query.get("PhoneNumber"),
-            friendly_name=query.get("FriendlyName"),
+            phone_number=params.phone_number_filter(query),
+            # empty means no filter (no number has an empty name)
+            friendly_name=query.get("FriendlyName") or None,
             include_beta=bool(params.boolean(query, "Beta", default=True)),
         )
         page = await listing.list_numbers_page(

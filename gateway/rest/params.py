@@ -66,9 +66,21 @@ def integer(params: Mapping[str, str], name: str, default: int) -> int:
     if raw is None or raw.strip() == "":
         return default
     text = raw.strip()
-    if not (text.isdigit() or (text.startswith("-") and text[1:].isdigit())) or len(text) > 9:
+    digits = text[1:] if text.startswith("-") else text
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses
+    if not (digits.isascii() and digits.isdigit()) or len(text) > 9:
         raise InvalidParameter(f"{name} {raw[:40]!r} must be a whole number", field=None)
     return int(text)
+
+
+def phone_number_filter(params: Mapping[str, str], name: str = "PhoneNumber") -> str | None:
+    """A `PhoneNumber` filter; `?PhoneNumber=+1510` sent unencoded arrives as ` 1510`
+    (no stored number holds a space, so a leading one was a `+`)."""
+    raw = params.get(name)
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    return "+" + text.lstrip("+") if raw[0] == " " and text[0].isdigit() else text
 
 
 def optional_text(params: Mapping[str, str], name: str) -> str | None:

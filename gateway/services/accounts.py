@@ -42,6 +42,8 @@ def credentials_match(account: Account, secret: str) -> bool:
 
 async def authenticate(*, session: AsyncSession, username: str, secret: str) -> Account:
     login = username.strip()
+    if validation.has_control_characters(login):  # no account has one (PostgreSQL cannot even compare NUL)
+        raise Unauthenticated("the account sid or e-mail and auth token do not match")
     if is_sid(login, ACCOUNT):
         account = await session.get(Account, login)
     else:
@@ -75,7 +77,7 @@ async def create_account(
 ) -> NewAccount:
     """Create a root account (parent None: a new organization) or a subaccount."""
     address = email.strip().lower()
-    if not _EMAIL.match(address) or len(address) > 254:
+    if not _EMAIL.match(address) or len(address) > 254 or validation.has_control_characters(address):
         raise InvalidParameter(f"{{field}} {email[:80]!r} is not an e-mail address", field="email")
     role = (role or "Developer").strip()
     canonical_role = next((r for r in ROLES if r.lower() == role.lower()), None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.services import validation
 from gateway.services.access import require_account
 from gateway.services.errors import InvalidParameter
 from gateway.services.ids import PHONE_NUMBER, is_sid
@@ -56,6 +57,7 @@ async def list_numbers_page(
     """A Restcomm page. With `after_sid` the page starts right after that number
     (a keyset seek: page 10,000 costs what page 0 costs); `page` then only labels it."""
     account = await require_account(session=session, caller=caller, account_sid=account_sid)
+    _check_filters(filters)
     if page < 0:
         raise InvalidParameter(f"{{field}} {page} must be 0 or more", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -73,6 +75,13 @@ async def list_numbers_page(
         offset=0 if after else page * page_size, after=after,
     )
     return NumberPage(items, total, page, page_size)
+
+
+def _check_filters(filters: NumberFilters) -> None:
+    for field in ("phone_number", "friendly_name"):
+        value = getattr(filters, field)
+        if value is not None and validation.has_control_characters(value):
+            raise InvalidParameter("{field} must not contain control characters", field=field)
 
 
 async def _after_key(session: AsyncSession, account: Account, after_sid: str) -> SortKey:
@@ -98,6 +107,7 @@ async def list_numbers_window(
 ) -> NumberWindow:
     """A keyset window for cursor pagination: `limit` rows after/before the keys."""
     account = await require_account(session=session, caller=caller, account_sid=account_sid)
+    _check_filters(filters)
     rows = await select_numbers(
         session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
     )

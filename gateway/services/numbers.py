@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.providers.base import (
@@ -27,13 +28,14 @@ from gateway.services.access import can_act_on, require_account
 from gateway.services.applications import check_usable
 from gateway.services.errors import (
     Forbidden,
+    InvalidParameter,
     InvalidPhoneNumber,
     MissingPhoneNumber,
     NotFound,
     NumberUnavailable,
     ProviderUnavailable,
 )
-from gateway.services.ids import PHONE_NUMBER, is_sid, new_sid
+from gateway.services.ids import ACCOUNT, PHONE_NUMBER, is_sid, new_sid
 from gateway.services.phone import ParsedNumber, area_code_country, parse_did
 from gateway.services.route_families import CAPABILITIES, CAPABILITY_COLUMNS, ROUTE_SETTINGS
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
@@ -89,9 +91,13 @@ async def _register_sip(
     value = (phone_number or "").strip()
     if not value:
         raise MissingPhoneNumber("PhoneNumber is required for a SIP number", field="phone_number")
-    if len(value) > MAX_SIP_NUMBER or any(ch.isspace() or ch in "/?#" for ch in value):
+    if (
+        len(value) > MAX_SIP_NUMBER or any(ch.isspace() or ch in "/?#" for ch in value)
+        or validation.has_control_characters(value)
+    ):
         raise InvalidPhoneNumber(
-            f"{{field}} {value[:80]!r} must be at most {MAX_SIP_NUMBER} characters with no spaces, '/', '?' or '#'",
+            f"{{field}} {value[:80]!r} must be at most {MAX_SIP_NUMBER} characters"
+            " with no spaces, control characters, '/', '?' or '#'",
             field="phone_number",
         )
     number = _new_number(account, value, NumberType.LOCAL, fields, default_name=value)
@@ -227,7 +233,7 @@ async def update_number(
     number.account_sid = owner.sid
     number.date_updated = utcnow()
     session.add(number)
-    await session.commit()
+    await _commit_unless_released(session, number_sid)
     return number
 
 
@@ -242,6 +248,9 @@ async def transfer_number(
 
 
 async def _transfer_target(session: AsyncSession, caller: Account, source: Account, target_sid: str) -> Account:
+    if not is_sid(target_sid, ACCOUNT):
+        # A malformed body parameter is a 400, not the 404 of an unknown URL.
+        raise InvalidParameter(f"{{field}} {target_sid[:40]!r} is not an account sid", field="account_sid")
     target = await require_account(session=session, caller=caller, account_sid=target_sid, write=True)
     if target.organization_sid != source.organization_sid:
         raise Forbidden(f"account {target_sid} is in another organization", field="account_sid")
@@ -258,7 +267,7 @@ async def release_number(
         return
     number.status = "releasing"
     session.add(number)
-    await session.commit()
+    await _commit_unless_released(session, number_sid)
     try:
         await provider.cancel(number.phone_number)
     except NumberUnavailableError:
@@ -273,6 +282,15 @@ async def release_number(
             f"the number is kept, retry the release ({failure})"
         ) from None
     await _discard(session, number)
+
+
+async def _commit_unless_released(session: AsyncSession, number_sid: str) -> None:
+    """Commit a change to a number that another request may have released since we read it."""
+    try:
+        await session.commit()
+    except StaleDataError:  # the UPDATE matched no row: the number is gone
+        await session.rollback()
+        raise NotFound(f"phone number {number_sid} was released meanwhile", field="sid") from None
 
 
 async def _find(session: AsyncSession, number_sid: str) -> IncomingPhoneNumber | None:

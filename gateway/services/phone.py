@@ -71,7 +71,7 @@ def parse_did(raw: str, *, wanted_type: NumberType | None = None, field: str = "
 def area_code_country(area_code: str, *, field: str = "area_code") -> str:
     """The country (US or CA) of a three-digit North American area code."""
     code = area_code.strip()
-    if len(code) != 3 or not code.isdigit():
+    if len(code) != 3 or not (code.isascii() and code.isdigit()):
         raise InvalidAreaCode(f"{{field}} {area_code!r} must be three digits, e.g. 510", field=field)
     # A number in the 555-01xx fictional range is valid in every real area code.
     parsed = phonenumbers.parse(f"+1{code}5550123")

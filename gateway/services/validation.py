@@ -19,10 +19,18 @@ METHODS = ("GET", "POST")
 API_VERSIONS = ("2012-04-24",)
 
 
+def has_control_characters(text: str) -> bool:
+    """C0 controls and DEL belong in no name, number, address or URL (and PostgreSQL
+    text cannot even hold NUL: letting one through would fail in the database)."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
 def friendly_name(value: str, *, field: str = "friendly_name") -> str:
     name = value.strip()
     if not name:
         raise InvalidParameter("{field} must not be empty", field=field)
+    if has_control_characters(name):
+        raise InvalidParameter("{field} must not contain control characters", field=field)
     if len(name) > MAX_FRIENDLY_NAME:
         raise InvalidParameter(
             f"{{field}} is {len(name)} characters long; the maximum is {MAX_FRIENDLY_NAME}",
@@ -45,8 +53,15 @@ def url(value: str | None, *, field: str) -> str | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or len(text) > MAX_URL:
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number 0..65535)
+    except ValueError:  # e.g. "http://[::1" (unclosed IPv6 literal)
+        parts = None
+    if (
+        parts is None or has_control_characters(text) or parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc or len(text) > MAX_URL
+    ):
         raise InvalidUrl(
             f"{{field}} {text[:100]!r} is not an absolute http or https URL", field=field
         )
