@@ -99,6 +99,10 @@ class IncomingPhoneNumber(NumberSettingsBase, table=True):
         Index("ix_number_account_order", "account_sid", "phone_number", "sid"),
         Index("ix_number_account_type_order", "account_sid", "number_type", "phone_number", "sid"),
         Index("ix_number_account_friendly_name", "account_sid", "friendly_name"),
+        # Counting a page's total reads only this index, not a million rows.
+        Index("ix_number_account_status", "account_sid", "status"),
+        # The reconciler's queue: unsettled numbers, oldest first.
+        Index("ix_number_status_updated", "status", "date_updated"),
         # A DID exists once in the whole gateway; a SIP number once per organization.
         # These constraints, not a lock in the process, stop concurrent double purchases.
         Index(
@@ -141,3 +145,25 @@ class SandboxSoldNumber(SQLModel, table=True):
 
     phone_number: str = Field(primary_key=True, max_length=32)
     sold_at: datetime = _timestamp()
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first outcome of a purchase made with an Idempotency-Key, per account.
+
+    Kept in the database (not process memory) so a retry reaching another gateway
+    instance gets the same answer.
+    """
+
+    __tablename__ = "idempotency_record"
+
+    account_sid: str = Field(primary_key=True, max_length=34)
+    key: str = Field(primary_key=True, max_length=255)
+    #: sha256 of the request's parameters: a key reused for another request is refused
+    fingerprint: str = Field(max_length=64)
+    #: in_progress | done
+    state: str = Field(default="in_progress", max_length=16)
+    number_sid: str | None = Field(default=None, max_length=34)
+    error_code: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, max_length=1024)
+    error_field: str | None = Field(default=None, max_length=64)
+    date_created: datetime = _timestamp()
