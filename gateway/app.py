@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import sys
@@ -16,12 +17,14 @@ from starlette.types import ASGIApp
 from gateway.graphql.routes import graphql_routes
 from gateway.observability import InstrumentedProvider, Observability, observability_routes
 from gateway.providers import build_provider
+from gateway.providers.base import Provider
 from gateway.rest.negotiation import JsonSuffix
 from gateway.rest.responses import error_response
 from gateway.rest.routes import rest_routes
 from gateway.services.accounts import ensure_bootstrap_account
+from gateway.services.reconcile import reconcile
 from gateway.settings import Settings
-from gateway.storage.database import create_engine, create_schema, create_sessionmaker
+from gateway.storage.database import SessionMaker, create_engine, create_schema, create_sessionmaker
 
 log = logging.getLogger("gateway")
 
@@ -44,9 +47,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker
         app.state.provider = InstrumentedProvider(build_provider(settings, sessionmaker))
+        reconciler = (
+            asyncio.create_task(reconcile_periodically(sessionmaker, app.state.provider, settings.reconcile_interval))
+            if settings.reconcile_interval > 0 else None
+        )
         try:
             yield
         finally:
+            if reconciler is not None:
+                reconciler.cancel()
             await app.state.provider.aclose()
             await engine.dispose()
 
@@ -67,6 +76,19 @@ def serving_stack(app: Starlette) -> ASGIApp:
     # JsonSuffix outermost: it rewrites the path (copying the scope) before routing, and
     # Observability must share the scope the router fills in to see the matched route.
     return JsonSuffix(Observability(app))
+
+
+async def reconcile_periodically(sessionmaker: SessionMaker, provider: Provider, interval: float) -> None:
+    """Settle numbers left pending by unknown carrier outcomes, every `interval` seconds.
+
+    Every instance may run this: rows are claimed with SKIP LOCKED, so they share the work.
+    """
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await reconcile(sessionmaker=sessionmaker, provider=provider)
+        except Exception:  # a bad round must not stop the next one
+            log.exception("reconciler round failed")
 
 
 def announce_bootstrap(settings: Settings, token: str) -> None:

@@ -23,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="bring the database to this version's schema")
 
+    reconcile = commands.add_parser(
+        "reconcile", help="settle numbers whose purchase or release the carrier left unconfirmed"
+    )
+    reconcile.add_argument("--grace", type=float, default=60.0,
+                           help="leave numbers younger than this many seconds alone (default 60)")
+
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
     export.add_argument("--output", default="schema.graphql", help="where to write it (default: ./schema.graphql; - for stdout)")
 
@@ -57,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_migrate(settings))
             print("the database is at the current schema")
             return 0
+        if args.command == "reconcile":
+            return asyncio.run(_reconcile(settings, args.grace))
         if args.command == "accounts":
             return asyncio.run(_create_account(settings, args))
         return asyncio.run(_create_application(settings, args))
@@ -97,6 +105,27 @@ async def _migrate(settings: Settings) -> None:
         await create_schema(engine)
     finally:
         await engine.dispose()
+
+
+async def _reconcile(settings: Settings, grace: float) -> int:
+    from datetime import timedelta
+
+    from gateway.providers import build_provider
+    from gateway.services.reconcile import reconcile
+
+    async def run(sessionmaker: SessionMaker) -> int:
+        provider = build_provider(settings, sessionmaker)
+        try:
+            report = await reconcile(sessionmaker=sessionmaker, provider=provider, grace=timedelta(seconds=grace))
+        finally:
+            await provider.aclose()
+        print(f"activated {len(report.activated)}, removed {len(report.removed)}, "
+              f"released {len(report.released)}, still unknown {len(report.unsettled)}")
+        for number in report.unsettled:
+            print(f"  still unknown: {number}")
+        return 0 if not report.unsettled else 1
+
+    return await _with_database(settings, run)
 
 
 async def _create_account(settings: Settings, args: argparse.Namespace) -> int:

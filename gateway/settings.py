@@ -23,6 +23,8 @@ class Settings:
     admin_email: str = DEFAULT_ADMIN_EMAIL
     admin_token: str | None = None
     public_url: str | None = None
+    #: seconds between the server's reconciler rounds; 0 turns them off
+    reconcile_interval: float = 60.0
     voipinnovations: Mapping[str, str] = field(default_factory=dict)
     vonage: Mapping[str, str] = field(default_factory=dict)
 
@@ -34,6 +36,13 @@ class Settings:
             raise SettingsError(
                 f"GATEWAY_PROVIDER={provider!r} is not one of {', '.join(PROVIDERS)}"
             )
+        interval = env.get("GATEWAY_RECONCILE_INTERVAL", "60").strip() or "60"
+        try:
+            reconcile_interval = float(interval)
+        except ValueError:
+            raise SettingsError(f"GATEWAY_RECONCILE_INTERVAL={interval!r} is not a number of seconds") from None
+        if reconcile_interval < 0:
+            raise SettingsError(f"GATEWAY_RECONCILE_INTERVAL={interval!r} must be 0 (off) or more")
         return cls(
             database_url=env.get("GATEWAY_DATABASE_URL") or cls.database_url,
             provider=provider,
@@ -41,6 +50,7 @@ class Settings:
             admin_email=env.get("GATEWAY_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL,
             admin_token=env.get("GATEWAY_ADMIN_TOKEN") or None,
             public_url=(env.get("GATEWAY_PUBLIC_URL") or "").rstrip("/") or None,
+            reconcile_interval=reconcile_interval,
             voipinnovations=_prefixed(env, "GATEWAY_VOIPINNOVATIONS_"),
             vonage=_prefixed(env, "GATEWAY_VONAGE_"),
         )

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from gateway.graphql.errors import lower_camel
 from gateway.rest.dates import rfc2822
 from gateway.services.applications import create_application
-from gateway.services.numbers import purchase_number
+from gateway.services.purchase import purchase_number
 from gateway.services.route_families import CAPABILITIES, FAMILIES, SettingKind
 from gateway.storage.tables import Account
 from tests.conftest import Credentials

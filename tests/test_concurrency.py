@@ -106,7 +106,7 @@ async def test_a_number_released_while_another_request_holds_it(
     learns that it is gone (404); never a 500 from writing to a row that no longer exists."""
     sid = (await purchase(client, admin, b"PhoneNumber=%2B15105555555")).json()["sid"]
     loaded, resume = asyncio.Event(), asyncio.Event()
-    original = numbers_service._require_number
+    original = numbers_service.require_number
 
     async def held_after_loading(*args, **kwargs):
         number = await original(*args, **kwargs)
@@ -115,7 +115,7 @@ async def test_a_number_released_while_another_request_holds_it(
             await resume.wait()
         return number
 
-    monkeypatch.setattr(numbers_service, "_require_number", held_after_loading)
+    monkeypatch.setattr(numbers_service, "require_number", held_after_loading)
     path = numbers_path(admin.sid, f"/{sid}.json")
     held = asyncio.create_task(client.request(method, path, data={"FriendlyName": "late"} if method == "POST" else None,
                                               auth=admin.auth))

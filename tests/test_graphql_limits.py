@@ -8,7 +8,7 @@ import logging
 from graphql import get_introspection_query
 
 from gateway.graphql import schema as graphql_schema
-from gateway.services import numbers
+from gateway.services import numbers, purchase
 from tests.conftest import Credentials
 from tests.graphql_helpers import data, post
 
@@ -78,7 +78,7 @@ async def test_unexpected_errors_are_masked_and_logged_with_the_request_id(
         raise RuntimeError("database password is hunter2")
 
     monkeypatch.setattr(numbers, "get_number", broken)
-    monkeypatch.setattr(numbers, "purchase_number", broken)
+    monkeypatch.setattr(purchase, "purchase_number", broken)
     caplog.set_level(logging.ERROR, logger="gateway.graphql")
     for operation in (
         'query { viewer { sid } incomingPhoneNumber(sid: "PN00000000000000000000000000000000") { sid } }',

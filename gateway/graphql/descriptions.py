@@ -271,8 +271,9 @@ PURCHASE_FIELDS = {
     ),
     "capabilities": "Capabilities to set; what is given wins over what the carrier reports.",
     "idempotency_key": (
-        "Reserved. Accepted but not used yet: idempotent retries (the first result returned "
-        "instead of buying twice) come with idempotency storage in a later release."
+        "Makes retries safe: a retry with the same key (per account) returns the first "
+        "request's outcome instead of buying a second number. Reusing a key with other "
+        "parameters is an error."
     ),
     "account_sid": "The account to buy for: the viewer (default) or one of its subaccounts.",
 }

@@ -13,7 +13,7 @@ from gateway.rest.context import RestContext, endpoint
 from gateway.rest.negotiation import client_path
 from gateway.rest.representation import number_json, number_xml, xml_attributes
 from gateway.rest.responses import render
-from gateway.services import listing, numbers
+from gateway.services import listing, numbers, purchase, release
 from gateway.services.listing import NumberFilters, NumberPage
 from gateway.storage.queries import applications_by_sid
 from gateway.storage.tables import IncomingPhoneNumber
@@ -98,9 +98,9 @@ def _envelope(request: Request, page: NumberPage) -> dict[str, object]:
 
 def purchase_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-def]
     @endpoint
-    async def purchase(ctx: RestContext) -> Response:
+    async def buy(ctx: RestContext) -> Response:
         form = await params.read_form(ctx.request)
-        number = await numbers.purchase_number(
+        number = await purchase.purchase_number(
             session=ctx.session,
             provider=ctx.provider,
             caller=ctx.caller,
@@ -112,10 +112,11 @@ def purchase_endpoint(number_type: NumberType | None):  # type: ignore[no-untype
             friendly_name=form.get("FriendlyName"),
             api_version=form.get("ApiVersion"),
             settings=params.number_settings(form),
+            idempotency_key=ctx.request.headers.get("idempotency-key"),
         )
         return await _render_number(ctx, number)  # Restcomm answers 200, not 201
 
-    return purchase
+    return buy
 
 
 def _case_insensitive(form: dict[str, str], name: str) -> dict[str, str]:
@@ -151,7 +152,7 @@ async def update_number(ctx: RestContext) -> Response:
 
 @endpoint
 async def release_number(ctx: RestContext) -> Response:
-    await numbers.release_number(
+    await release.release_number(
         session=ctx.session, provider=ctx.provider, caller=ctx.caller,
         account_sid=ctx.account_sid, number_sid=ctx.request.path_params["number_sid"],
     )

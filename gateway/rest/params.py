@@ -17,7 +17,9 @@ from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, 
 MAX_BODY = 64 * 1024
 
 #: service field names whose REST parameter is not simply their CamelCase
-_LABELS = {"email": "EmailAddress", "sid": "IncomingPhoneNumberSid", "is_sip": "isSIP"}
+_LABELS = {
+    "email": "EmailAddress", "sid": "IncomingPhoneNumberSid", "is_sip": "isSIP", "idempotency_key": "Idempotency-Key",
+}
 
 
 def label(field: str | None) -> str | None:

@@ -159,6 +159,11 @@ class FakeCarrier:
 
     # -- faults -----------------------------------------------------------------------
 
+    def clear_faults(self) -> None:
+        """Drop faults queued for calls that never came."""
+        with self.lock:
+            self._faults.clear()
+
     def fail(
         self,
         operation: str,

@@ -16,7 +16,7 @@ from gateway.graphql.mutations.inputs import (
     settings_from,
 )
 from gateway.graphql.types import IncomingPhoneNumber, PhoneNumberType, UserError
-from gateway.services import numbers
+from gateway.services import purchase
 from gateway.services.errors import ServiceError
 
 _FIELDS = text.PURCHASE_FIELDS
@@ -54,10 +54,9 @@ class PurchaseNumberPayload:
 async def purchase_number(info: Info, input: PurchaseNumberInput) -> PurchaseNumberPayload:
     ctx = info.context
     number_type = optional(input.number_type)
-    # input.idempotency_key is accepted and not used yet (see its description).
     try:
         async with ctx.session() as session:
-            number = await numbers.purchase_number(
+            number = await purchase.purchase_number(
                 session=session,
                 provider=ctx.provider,
                 caller=ctx.viewer,
@@ -69,6 +68,7 @@ async def purchase_number(info: Info, input: PurchaseNumberInput) -> PurchaseNum
                 friendly_name=optional(input.friendly_name),
                 api_version=optional(input.api_version),
                 settings=settings_from(input, nulls=False),
+                idempotency_key=optional(input.idempotency_key),
             )
     except ServiceError as error:
         return PurchaseNumberPayload(user_errors=[user_error(error)])

@@ -7,7 +7,7 @@ import strawberry
 from gateway.graphql.context import Info
 from gateway.graphql.errors import user_error
 from gateway.graphql.types import IncomingPhoneNumber, UserError
-from gateway.services import numbers
+from gateway.services import numbers, release
 from gateway.services.errors import ServiceError
 
 _PATHS = {"account_sid": ["input", "sid"]}
@@ -34,7 +34,7 @@ async def release_number(info: Info, input: ReleaseNumberInput) -> ReleaseNumber
     try:
         async with ctx.session() as session:
             number = await numbers.get_number(session=session, caller=ctx.viewer, number_sid=input.sid)
-            await numbers.release_number(
+            await release.release_number(
                 session=session, provider=ctx.provider, caller=ctx.viewer,
                 account_sid=number.account_sid, number_sid=number.sid,
             )
