@@ -1,0 +1,190 @@
+"""The benchmark: seed, start the gateway and the bare baseline, measure, print.
+
+    python bench/run.py [--postgres] [--numbers 1000000] [--seconds 5] [--concurrency 8]
+
+Everything is measured in the same run on the same machine; see README "Benchmarks".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import LoadResult, basic, fetch, run_load  # noqa: E402
+from bench.seed import ADMIN_TOKEN, BIG_TOKEN, number_sid, phone_number, seed  # noqa: E402
+
+PAGE = 50
+NODE_FIELDS = """
+  id sid phoneNumber friendlyName type isSip beta apiVersion dateCreated dateUpdated uri
+  account { sid friendlyName }
+  capabilities { voice sms mms fax }
+  voice { url method fallbackUrl fallbackMethod statusCallback statusCallbackMethod callerIdLookup
+          application { sid friendlyName } }
+  sms { url method fallbackUrl fallbackMethod application { sid friendlyName } }
+  ussd { url method fallbackUrl fallbackMethod application { sid friendlyName } }
+  refer { url method application { sid friendlyName } }
+"""
+GRAPHQL_PAGE = (
+    "query Page($account: ID!, $after: String) { incomingPhoneNumbers(accountSid: $account, first: %d, after: $after) "
+    "{ totalCount pageInfo { hasNextPage endCursor } edges { cursor node { %s } } } }" % (PAGE, NODE_FIELDS)
+)
+
+
+def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            asyncio.run(fetch("127.0.0.1", port, "GET", "/healthz", {}))
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{command[0]} did not start")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def sequential(port: int, request: tuple[str, str, dict[str, str], bytes], count: int) -> LoadResult:
+    return await run_load("127.0.0.1", port, request, concurrency=1, seconds=count / 200, warmup=0.3)
+
+
+def graphql_request(account: str, auth: str, after: str | None = None) -> tuple[str, str, dict[str, str], bytes]:
+    body = json.dumps({"query": GRAPHQL_PAGE, "variables": {"account": account, "after": after}}).encode()
+    return ("POST", "/graphql", {"Authorization": auth, "Content-Type": "application/json"}, body)
+
+
+def sql_statements_per_graphql_page(database_url: str, account: str, sizes: tuple[int, ...]) -> dict[int, int]:
+    """Count SQL statements for one GraphQL page of each size, in process."""
+    import httpx
+    from sqlalchemy import event
+
+    from gateway.app import create_app, serving_stack
+    from gateway.settings import Settings
+
+    async def measure() -> dict[int, int]:
+        app = create_app(Settings(database_url=database_url))
+        counts: dict[int, int] = {}
+        async with app.router.lifespan_context(app):
+            statements: list[str] = []
+            event.listen(app.state.engine.sync_engine, "before_cursor_execute",
+                         lambda *args: statements.append(args[2]))
+            transport = httpx.ASGITransport(app=serving_stack(app))
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                for size in sizes:
+                    statements.clear()
+                    query = GRAPHQL_PAGE.replace(f"first: {PAGE}", f"first: {size}")
+                    response = await client.post("/graphql", json={"query": query, "variables": {"account": account}},
+                                                 auth=(account, BIG_TOKEN))
+                    assert response.status_code == 200 and "errors" not in response.json(), response.text[:500]
+                    counts[size] = len(statements)
+        return counts
+
+    return asyncio.run(measure())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL instead of SQLite")
+    parser.add_argument("--numbers", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gateway-bench-")))
+        if args.postgres:
+            from tests.support.postgres import start_postgres
+
+            server = start_postgres()
+            stack.callback(server.stop)
+            database_url = server.url
+        else:
+            database_url = f"sqlite:///{workdir}/bench.db"
+        seeded = asyncio.run(seed(database_url, args.numbers))
+        big, auth = seeded.big_account, basic(seeded.big_account, BIG_TOKEN)
+
+        gateway_port, baseline_port = free_port(), free_port()
+        env = {"GATEWAY_DATABASE_URL": database_url, "GATEWAY_ADMIN_TOKEN": ADMIN_TOKEN}
+        gateway = start([sys.executable, "-m", "gateway.cli", "serve", "--port", str(gateway_port)], env, gateway_port)
+        stack.callback(gateway.terminate)
+        baseline = start([sys.executable, str(ROOT / "bench" / "baseline.py"), database_url, str(baseline_port)],
+                         {"PYTHONPATH": str(ROOT)}, baseline_port)
+        stack.callback(baseline.terminate)
+
+        rest_path = f"/2012-04-24/Accounts/{big}/IncomingPhoneNumbers.json?PageSize={PAGE}"
+        rest = ("GET", rest_path, {"Authorization": auth}, b"")
+        base = ("GET", f"/x/Accounts/{big}/IncomingPhoneNumbers", {}, b"")
+        deep_sid = number_sid(int(args.numbers * 0.9))
+        deep_rest = ("GET", f"{rest_path}&Page=1&AfterSid={deep_sid}", {"Authorization": auth}, b"")
+        from gateway.graphql.connection import encode_cursor
+        from gateway.services.listing import SortKey
+
+        deep_cursor = encode_cursor(SortKey(phone_number(int(args.numbers * 0.9)), deep_sid))
+
+        run = lambda port, request: asyncio.run(  # noqa: E731
+            run_load("127.0.0.1", port, request, concurrency=args.concurrency, seconds=args.seconds))
+        print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+              f"Python {platform.python_version()}, {'PostgreSQL' if args.postgres else 'SQLite'}, "
+              f"{args.numbers:,} numbers in the account, concurrency {args.concurrency}, {args.seconds:.0f} s per run\n")
+        results = {
+            "baseline": run(baseline_port, base),
+            "rest": run(gateway_port, rest),
+            "graphql": run(gateway_port, graphql_request(big, auth)),
+        }
+        print(results["baseline"].line("baseline (raw driver + orjson), 50/page"))
+        print(results["rest"].line("REST JSON list page, 50 numbers"))
+        print(results["graphql"].line("GraphQL, every field, 50 numbers"))
+        print(f"{'ratio REST/baseline (time per request)':<44} {results['baseline'].rate / results['rest'].rate:9.2f}")
+        print(f"{'ratio GraphQL/REST (time per request)':<44} {results['rest'].rate / results['graphql'].rate:9.2f}")
+
+        first_rest = asyncio.run(sequential(gateway_port, rest, 400))
+        deep = asyncio.run(sequential(gateway_port, deep_rest, 400))
+        first_graphql = asyncio.run(sequential(gateway_port, graphql_request(big, auth), 400))
+        deep_graphql = asyncio.run(sequential(gateway_port, graphql_request(big, auth, deep_cursor), 400))
+        print(f"{'deep page (90%) / first page, REST AfterSid':<44} {deep.percentile(50) / first_rest.percentile(50):9.2f}"
+              f"   ({first_rest.percentile(50):.2f} ms vs {deep.percentile(50):.2f} ms, p50, one client)")
+        print(f"{'deep page (90%) / first page, GraphQL after':<44} "
+              f"{deep_graphql.percentile(50) / first_graphql.percentile(50):9.2f}"
+              f"   ({first_graphql.percentile(50):.2f} ms vs {deep_graphql.percentile(50):.2f} ms, p50, one client)")
+
+        purchases = [("POST", f"/2012-04-24/Accounts/{big}/IncomingPhoneNumbers.json",
+                      {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"},
+                      f"PhoneNumber=%2B1415{2000000 + i:07d}".encode()) for i in range(200_000)]
+        bought = asyncio.run(run_load("127.0.0.1", gateway_port, purchases, concurrency=4, seconds=args.seconds))
+        print(bought.line("purchases (sandbox carrier)"))
+        print(f"{'peak RSS of the gateway process':<44} {peak_rss_mib(gateway.pid):9.1f} MiB")
+
+        gateway.terminate()
+        gateway.wait()
+        counts = sql_statements_per_graphql_page(database_url, big, (5, 50))
+        print(f"{'SQL statements per GraphQL page (5 / 50)':<44} {counts[5]:>4} / {counts[50]}"
+              "   (nested account and voice.application)")
+
+
+if __name__ == "__main__":
+    main()
