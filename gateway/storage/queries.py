@@ -99,17 +99,18 @@ async def select_numbers(
 
 
 def _beyond(key: SortKey, *, forward: bool) -> Any:
-    # Spelled out instead of a tuple comparison: SQLite and PostgreSQL both use the
-    # index for this form.
+    # `phone_number >= :p AND (phone_number > :p OR sid > :s)` rather than the bare OR
+    # (or a row comparison): its first half is an index range both SQLite and
+    # PostgreSQL seek to, so a page deep in the list reads only that page's rows.
     number = IncomingPhoneNumber
     if forward:
-        return or_(
-            col(number.phone_number) > key.phone_number,
-            and_(number.phone_number == key.phone_number, col(number.sid) > key.sid),
+        return and_(
+            col(number.phone_number) >= key.phone_number,
+            or_(col(number.phone_number) > key.phone_number, col(number.sid) > key.sid),
         )
-    return or_(
-        col(number.phone_number) < key.phone_number,
-        and_(number.phone_number == key.phone_number, col(number.sid) < key.sid),
+    return and_(
+        col(number.phone_number) <= key.phone_number,
+        or_(col(number.phone_number) < key.phone_number, col(number.sid) < key.sid),
     )
 
 
