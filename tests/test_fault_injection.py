@@ -23,6 +23,7 @@ from gateway.services.reconcile import reconcile
 from gateway.storage.tables import IncomingPhoneNumber
 from tests.conftest import Credentials, numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations
+from tests.support.totals import assert_totals_match
 
 POOL = [f"510555{n:04d}" for n in range(3000, 3040)]
 OPERATIONS = 240
@@ -149,6 +150,7 @@ async def test_carrier_and_database_agree_after_faults(
     assert report.unsettled == []
     assert carrier_after == ours_after
     assert await our_numbers(sessionmaker, statuses=("pending", "releasing")) == set()
+    await assert_totals_match(sessionmaker)
     # the reconciled state is what the clients see: every number we own is listed exactly once
     listed: list[str] = []
     for buyer in buyers:

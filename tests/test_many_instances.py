@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.postgres import PostgresServer
 from tests.support.server import gateway_process
+from tests.support.totals import TRUE_COUNTS
 
 ADMIN = "ACae6e420f425248d6a26948c17a9e2acf"
 TOKEN = "77f8c12cc7b8f8423e5c38b035249166"
@@ -102,6 +103,9 @@ async def test_two_instances_behave_as_one(shared_database: str) -> None:
     try:
         ours = sorted(r[0] for r in await connection.fetch("SELECT phone_number FROM incoming_phone_number"))
         carrier = sorted(r[0] for r in await connection.fetch("SELECT phone_number FROM sandbox_sold_number"))
+        counted = {r[0]: r[1] for r in await connection.fetch(TRUE_COUNTS)}
+        kept = {r[0]: r[1] for r in await connection.fetch("SELECT account_sid, total FROM account_number_total")}
     finally:
         await connection.close()
     assert ours == carrier == sorted(NUMBERS[:8] + NUMBERS[16:])
+    assert {k: v for k, v in kept.items() if v} == counted  # the trigger-kept totals stayed true

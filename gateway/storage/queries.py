@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.storage.tables import Account, Application, IncomingPhoneNumber
+from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
 #: rows a client never sees: reserved while the carrier is being asked
 HIDDEN_STATUSES = ("pending",)
@@ -66,6 +66,10 @@ def like_pattern(text: str) -> str:
 
 
 async def count_numbers(session: AsyncSession, account_sid: str, filters: NumberFilters) -> int:
+    if filters == NumberFilters():
+        # Unfiltered: the total the database's triggers keep (one row, not a count).
+        kept = await session.exec(select(AccountNumberTotal.total).where(AccountNumberTotal.account_sid == account_sid))
+        return kept.first() or 0
     statement = _filtered(select(func.count()).select_from(IncomingPhoneNumber), account_sid, filters)
     return int((await session.exec(statement)).one())
 

@@ -167,3 +167,17 @@ class IdempotencyRecord(SQLModel, table=True):
     error_message: str | None = Field(default=None, max_length=1024)
     error_field: str | None = Field(default=None, max_length=64)
     date_created: datetime = _timestamp()
+
+
+class AccountNumberTotal(SQLModel, table=True):
+    """How many numbers each account shows (every status but `pending`).
+
+    Maintained by database triggers (migration 0003), not by application code, so no
+    code path (nor a bulk load) can let it drift; an unfiltered list reads its total
+    here instead of counting a million rows.
+    """
+
+    __tablename__ = "account_number_total"
+
+    account_sid: str = Field(primary_key=True, max_length=34)
+    total: int = 0
