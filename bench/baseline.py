@@ -48,7 +48,9 @@ class Baseline:
         account = scope["path"].split("/")[3]
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode()).items()}
         where = WHERE.format("$1")
-        total = (await self.query(f"SELECT count(*) AS n FROM incoming_phone_number WHERE {where}", account))[0]["n"]
+        # the unfiltered total, as the gateway reads it: the trigger-kept row
+        found = await self.query("SELECT total FROM account_number_total WHERE account_sid = $1", account)
+        total = found[0]["total"] if found else 0
         args: list[Any] = [account]
         if "AfterSid" in query:
             key = (await self.query("SELECT phone_number, sid FROM incoming_phone_number WHERE sid = $1", query["AfterSid"]))[0]
