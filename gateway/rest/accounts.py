@@ -29,8 +29,8 @@ async def create_subaccount(ctx: RestContext) -> Response:
     )
     return render(
         ctx.request,
-        account_json(created.account, created.auth_token),
-        account_xml(created.account, created.auth_token),
+        lambda: account_json(created.account, created.auth_token),
+        lambda: account_xml(created.account, created.auth_token),
         201,
     )
 
@@ -38,7 +38,7 @@ async def create_subaccount(ctx: RestContext) -> Response:
 @endpoint
 async def get_account(ctx: RestContext) -> Response:
     account = await accounts.get_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
-    return render(ctx.request, account_json(account), account_xml(account))
+    return render(ctx.request, lambda: account_json(account), lambda: account_xml(account))
 
 
 @endpoint
@@ -46,8 +46,8 @@ async def list_accounts(ctx: RestContext) -> Response:
     found = await accounts.list_accounts(session=ctx.session, caller=ctx.caller)
     return render(
         ctx.request,
-        [account_json(a) for a in found],
-        "<Accounts>" + "".join(account_xml(a) for a in found) + "</Accounts>",
+        lambda: [account_json(a) for a in found],
+        lambda: "<Accounts>" + "".join(account_xml(a) for a in found) + "</Accounts>",
     )
 
 
@@ -74,7 +74,7 @@ async def create_application(ctx: RestContext) -> Response:
     application = await applications.create_application(
         session=ctx.session, account=account, friendly_name=form["FriendlyName"]
     )
-    return render(ctx.request, _application_json(application), _application_xml(application), 201)
+    return render(ctx.request, lambda: _application_json(application), lambda: _application_xml(application), 201)
 
 
 @endpoint
@@ -83,6 +83,6 @@ async def list_applications(ctx: RestContext) -> Response:
     found = await applications.list_applications(session=ctx.session, account=account)
     return render(
         ctx.request,
-        [_application_json(a) for a in found],
-        "<Applications>" + "".join(_application_xml(a) for a in found) + "</Applications>",
+        lambda: [_application_json(a) for a in found],
+        lambda: "<Applications>" + "".join(_application_xml(a) for a in found) + "</Applications>",
     )

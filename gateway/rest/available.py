@@ -75,8 +75,11 @@ def search_endpoint(number_type: NumberType):  # type: ignore[no-untyped-def]
                 offset=params.integer(query, "RangeIndex", 0) * params.integer(query, "RangeSize", DEFAULT_RESULTS),
             ),
         )
-        xml = "<AvailablePhoneNumbers>" + "".join(available_xml(n) for n in found) + "</AvailablePhoneNumbers>"
-        return render(ctx.request, [available_json(n) for n in found], xml)
+        return render(
+            ctx.request,
+            lambda: [available_json(n) for n in found],
+            lambda: "<AvailablePhoneNumbers>" + "".join(available_xml(n) for n in found) + "</AvailablePhoneNumbers>",
+        )
 
     return search
 
@@ -85,5 +88,9 @@ def search_endpoint(number_type: NumberType):  # type: ignore[no-untyped-def]
 async def countries(ctx: RestContext) -> Response:
     await require_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
     found = await available_countries(provider=ctx.provider)
-    xml = "<AvailableCountries>" + "".join(f"<AvailableCountry>{c}</AvailableCountry>" for c in found) + "</AvailableCountries>"
-    return render(ctx.request, found, xml)
+    return render(
+        ctx.request,
+        lambda: found,
+        lambda: "<AvailableCountries>" + "".join(f"<AvailableCountry>{c}</AvailableCountry>" for c in found)
+        + "</AvailableCountries>",
+    )

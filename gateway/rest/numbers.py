@@ -24,7 +24,7 @@ SUBRESOURCES = {"Local": NumberType.LOCAL, "TollFree": NumberType.TOLL_FREE, "Mo
 
 async def _render_number(ctx: RestContext, number: IncomingPhoneNumber, status: int = 200) -> Response:
     applications = await applications_by_sid(ctx.session, _application_sids([number]))
-    return render(ctx.request, number_json(number, applications), number_xml(number, applications), status)
+    return render(ctx.request, lambda: number_json(number, applications), lambda: number_xml(number, applications), status)
 
 
 def _application_sids(items: list[IncomingPhoneNumber]) -> list[str]:
@@ -57,13 +57,15 @@ def list_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-de
         )
         applications = await applications_by_sid(ctx.session, _application_sids(page.items))
         envelope = _envelope(ctx.request, page)
-        document = {**envelope, "incomingPhoneNumbers": [number_json(n, applications) for n in page.items]}
-        xml = (
-            f"<IncomingPhoneNumbers{xml_attributes({k.replace('_', ''): v for k, v in envelope.items()})}>"
-            + "".join(number_xml(n, applications) for n in page.items)
-            + "</IncomingPhoneNumbers>"
+        return render(
+            ctx.request,
+            lambda: {**envelope, "incomingPhoneNumbers": [number_json(n, applications) for n in page.items]},
+            lambda: (
+                f"<IncomingPhoneNumbers{xml_attributes({k.replace('_', ''): v for k, v in envelope.items()})}>"
+                + "".join(number_xml(n, applications) for n in page.items)
+                + "</IncomingPhoneNumbers>"
+            ),
         )
-        return render(ctx.request, document, xml)
 
     return list_numbers
 

@@ -1,18 +1,20 @@
 """IncomingPhoneNumber and Account as Restcomm writes them, in JSON and XML.
 
-Both formats walk one ordered list of (JSON key, XML element, value) built from the
-route families, so the key order is defined once.
+Both formats walk one ordered layout of (JSON key, XML element, kind) built once from
+the route families, so the key order is defined in one place.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
 from gateway.rest.dates import rfc2822
-from gateway.services.route_families import CAPABILITIES, FAMILIES, RouteSetting, SettingKind, camel
+from gateway.services.route_families import CAPABILITIES, FAMILIES, RouteFamily, SettingKind, camel
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 
 API_VERSION = "2012-04-24"
@@ -24,59 +26,92 @@ def number_uri(number: IncomingPhoneNumber, *, json: bool = True) -> str:
     return f"/{API_VERSION}/Accounts/{number.account_sid}/IncomingPhoneNumbers/{number.sid}{suffix}"
 
 
-def _setting_entries(
-    number: IncomingPhoneNumber, setting: RouteSetting, applications: Mapping[str, Application]
-) -> Iterable[Entry]:
-    value = getattr(number, setting.column)
-    yield setting.column, setting.rest_name, value
-    if setting.kind is SettingKind.APPLICATION and value:
-        application = applications.get(value)
-        name_key = setting.column.replace("_sid", "_name")
-        yield name_key, camel(name_key), application.friendly_name if application else None
+class Kind(Enum):
+    VALUE = "value"
+    APPLICATION = "application"  # a sid, followed by the application's name when set
+    DATE = "date"
+    CAPABILITIES = "capabilities"
+    URI = "uri"
 
 
-def number_entries(number: IncomingPhoneNumber, applications: Mapping[str, Application]) -> list[Entry]:
-    entries: list[Entry] = [
-        ("sid", "Sid", number.sid),
-        ("account_sid", "AccountSid", number.account_sid),
-        ("friendly_name", "FriendlyName", number.friendly_name),
-        ("phone_number", "PhoneNumber", number.phone_number),
+@dataclass(frozen=True)
+class Field:
+    key: str  # JSON key
+    element: str  # XML element
+    kind: Kind = Kind.VALUE
+
+    @property
+    def name_key(self) -> str:
+        return self.key.replace("_sid", "_name")
+
+
+def _family_fields(family: RouteFamily) -> list[Field]:
+    return [
+        Field(s.column, s.rest_name, Kind.APPLICATION if s.kind is SettingKind.APPLICATION else Kind.VALUE)
+        for s in family.settings
     ]
+
+
+def _layout() -> tuple[Field, ...]:
     voice, *messaging = FAMILIES
-    for setting in voice.settings:
-        entries.extend(_setting_entries(number, setting, applications))
-    entries.append(("date_created", "DateCreated", rfc2822(number.date_created)))
-    entries.append(("date_updated", "DateUpdated", rfc2822(number.date_updated)))
-    for family in messaging:
-        for setting in family.settings:
-            entries.extend(_setting_entries(number, setting, applications))
-    entries.append(("capabilities", "Capabilities", {c: getattr(number, f"{c}_capable") for c in CAPABILITIES}))
-    entries.append(("api_version", "ApiVersion", number.api_version))
-    entries.append(("uri", "Uri", None))
-    return entries
+    return (
+        *(Field(key, camel(key)) for key in ("sid", "account_sid", "friendly_name", "phone_number")),
+        *_family_fields(voice),
+        Field("date_created", "DateCreated", Kind.DATE),
+        Field("date_updated", "DateUpdated", Kind.DATE),
+        *(f for family in messaging for f in _family_fields(family)),
+        Field("capabilities", "Capabilities", Kind.CAPABILITIES),
+        Field("api_version", "ApiVersion"),
+        Field("uri", "Uri", Kind.URI),
+    )
+
+
+#: Restcomm's order of an IncomingPhoneNumber's fields, computed once (a hot path)
+NUMBER_LAYOUT = _layout()
+_CAPABILITY_ELEMENTS = tuple((f"{c}_capable", camel(c)) for c in CAPABILITIES)
 
 
 def number_json(number: IncomingPhoneNumber, applications: Mapping[str, Application]) -> dict[str, Any]:
     document: dict[str, Any] = {}
-    for key, _, value in number_entries(number, applications):
-        if key == "capabilities":
-            value = {f"{c}_capable": v for c, v in value.items()}
-        elif key == "uri":
-            value = number_uri(number)
-        document[key] = value
+    for field in NUMBER_LAYOUT:
+        kind = field.kind
+        if kind is Kind.VALUE:
+            document[field.key] = getattr(number, field.key)
+        elif kind is Kind.APPLICATION:
+            sid = document[field.key] = getattr(number, field.key)
+            if sid:
+                application = applications.get(sid)
+                document[field.name_key] = application.friendly_name if application else None
+        elif kind is Kind.DATE:
+            document[field.key] = rfc2822(getattr(number, field.key))
+        elif kind is Kind.CAPABILITIES:
+            document[field.key] = {column: getattr(number, column) for column, _ in _CAPABILITY_ELEMENTS}
+        else:
+            document[field.key] = number_uri(number)
     return document
 
 
 def number_xml(number: IncomingPhoneNumber, applications: Mapping[str, Application]) -> str:
     parts = ["<IncomingPhoneNumber>"]
-    for _, element, value in number_entries(number, applications):
-        if element == "Capabilities":
-            inner = "".join(f"<{camel(c)}>{xml_value(v)}</{camel(c)}>" for c, v in value.items())
+    for field in NUMBER_LAYOUT:
+        kind, element = field.kind, field.element
+        if kind is Kind.CAPABILITIES:
+            inner = "".join(f"<{e}>{xml_value(getattr(number, column))}</{e}>" for column, e in _CAPABILITY_ELEMENTS)
             parts.append(f"<Capabilities>{inner}</Capabilities>")
-        elif element == "Uri":
+        elif kind is Kind.URI:
             parts.append(f"<Uri>{escape(number_uri(number, json=False))}</Uri>")
-        elif value is not None:  # Restcomm omits unset URLs and applications
+        elif kind is Kind.DATE:
+            parts.append(f"<{element}>{rfc2822(getattr(number, field.key))}</{element}>")
+        else:
+            value = getattr(number, field.key)
+            if value is None:  # Restcomm omits unset URLs and applications
+                continue
             parts.append(f"<{element}>{xml_value(value)}</{element}>")
+            if kind is Kind.APPLICATION:
+                application = applications.get(value)
+                if application is not None:
+                    name = camel(field.name_key)
+                    parts.append(f"<{name}>{xml_value(application.friendly_name)}</{name}>")
     parts.append("</IncomingPhoneNumber>")
     return "".join(parts)
 

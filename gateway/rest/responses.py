@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 from starlette.requests import Request
@@ -29,10 +29,13 @@ STATUS_BY_CODE = {
 }
 
 
-def render(request: Request, json_document: Any, xml_body: str, status: int = 200) -> Response:
+def render(
+    request: Request, json_document: Callable[[], Any], xml_body: Callable[[], str], status: int = 200
+) -> Response:
+    """Build only the representation the client asked for."""
     if wants_json(request):
-        return Response(dumps(json_document), status, media_type=JSON_TYPE)
-    return Response(xml_document(xml_body), status, media_type=XML_TYPE)
+        return Response(dumps(json_document()), status, media_type=JSON_TYPE)
+    return Response(xml_document(xml_body()), status, media_type=XML_TYPE)
 
 
 def error_response(
@@ -45,7 +48,7 @@ def error_response(
                   (("Code", code or ""), ("Message", message), ("MoreInfo", MORE_INFO), ("Status", status)))
         + "</RestException>"
     )
-    response = render(request, body, xml, status)
+    response = render(request, lambda: body, lambda: xml, status)
     response.headers.update(headers or {})
     return response
 

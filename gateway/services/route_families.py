@@ -27,11 +27,8 @@ class RouteSetting:
     kind: SettingKind
     #: column name == Restcomm JSON key (``voice_fallback_url``; ``status_callback``)
     column: str
-
-    @property
-    def rest_name(self) -> str:
-        """Restcomm's form parameter and XML element (``VoiceFallbackUrl``)."""
-        return camel(self.column)
+    #: Restcomm's form parameter and XML element (``VoiceFallbackUrl``)
+    rest_name: str
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ def _family(name: str, *settings: tuple[str, SettingKind]) -> RouteFamily:
 
     return RouteFamily(
         name,
-        tuple(RouteSetting(name, s, kind, column(s)) for s, kind in settings),
+        tuple(RouteSetting(name, s, kind, column(s), camel(column(s))) for s, kind in settings),
     )
 
 
