@@ -35,7 +35,7 @@ class Baseline:
                 return [dict(r) for r in await connection.fetch(sql, *args)]
         async with self.pool.execute(sql.replace("$1", "?").replace("$2", "?").replace("$3", "?"), args) as cursor:
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in await cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in await cursor.fetchall()]
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":

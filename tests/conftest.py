@@ -37,19 +37,28 @@ def postgres() -> Iterator[PostgresServer]:
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/gateway.db"
-        return
-    server: PostgresServer = request.getfixturevalue("postgres")
+async def new_postgres_database(server: PostgresServer) -> str:
     name = f"gw_{next(_database_numbers)}"
     admin = await asyncpg.connect(server.url)
     try:
         await admin.execute(f"CREATE DATABASE {name}")
     finally:
         await admin.close()
-    yield server.url.rsplit("/", 1)[0] + "/" + name
+    return server.url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/gateway.db"
+        return
+    yield await new_postgres_database(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+async def postgres_database(postgres: PostgresServer) -> str:
+    """A fresh database on the test PostgreSQL, for tests about PostgreSQL itself."""
+    return await new_postgres_database(postgres)
 
 
 @pytest.fixture

@@ -5,14 +5,11 @@ no lost update, and carrier and database in agreement."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections import Counter
 
 import asyncpg
 import httpx
-import pytest
 
-from tests.support.postgres import PostgresServer
 from tests.support.server import gateway_process
 from tests.support.totals import TRUE_COUNTS
 
@@ -20,26 +17,14 @@ ADMIN = "ACae6e420f425248d6a26948c17a9e2acf"
 TOKEN = "77f8c12cc7b8f8423e5c38b035249166"
 AUTH = (ADMIN, TOKEN)
 NUMBERS = [f"+1510555{n:04d}" for n in range(2000, 2024)]
-_databases = itertools.count()
-
-
-@pytest.fixture
-async def shared_database(postgres: PostgresServer) -> str:
-    name = f"many_{next(_databases)}"
-    admin = await asyncpg.connect(postgres.url)
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-    finally:
-        await admin.close()
-    return postgres.url.rsplit("/", 1)[0] + "/" + name
 
 
 def path(account: str, suffix: str = "") -> str:
     return f"/2012-04-24/Accounts/{account}/IncomingPhoneNumbers{suffix}.json"
 
 
-async def test_two_instances_behave_as_one(shared_database: str) -> None:
-    env = {"GATEWAY_DATABASE_URL": shared_database, "GATEWAY_ADMIN_TOKEN": TOKEN}
+async def test_two_instances_behave_as_one(postgres_database: str) -> None:
+    env = {"GATEWAY_DATABASE_URL": postgres_database, "GATEWAY_ADMIN_TOKEN": TOKEN}
     with gateway_process(env) as first, gateway_process(env, "--workers", "2") as second:
         async with httpx.AsyncClient(base_url=first, auth=AUTH, timeout=30) as a, \
                 httpx.AsyncClient(base_url=second, auth=AUTH, timeout=30) as b:
@@ -99,7 +84,7 @@ async def test_two_instances_behave_as_one(shared_database: str) -> None:
                 assert number["voice_url"] == f"https://a.example/{number['phone_number']}"
                 assert number["sms_url"] == f"https://b.example/{number['phone_number']}"
 
-    connection = await asyncpg.connect(shared_database)
+    connection = await asyncpg.connect(postgres_database)
     try:
         ours = sorted(r[0] for r in await connection.fetch("SELECT phone_number FROM incoming_phone_number"))
         carrier = sorted(r[0] for r in await connection.fetch("SELECT phone_number FROM sandbox_sold_number"))

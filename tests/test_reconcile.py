@@ -90,3 +90,32 @@ async def test_gateway_reconcile_command(app, sessionmaker, settings: Settings) 
     assert result.returncode == 1, result.stderr  # one number is still unknown
     assert "activated 1, removed 0, released 0, still unknown 1" in result.stdout
     assert f"still unknown: {MAGIC_RELEASE_FAILS}" in result.stdout
+
+
+class SlowCountingCarrier(SandboxProvider):
+    """The sandbox, answering `owns` slowly and counting who asked about what."""
+
+    def __init__(self, sessionmaker) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(sessionmaker)
+        self.asked: list[str] = []
+
+    async def owns(self, phone_number: str) -> bool | None:
+        self.asked.append(phone_number)
+        await asyncio.sleep(0.01)
+        return await super().owns(phone_number)
+
+
+async def test_concurrent_reconcilers_never_settle_the_same_number(postgres_database: str) -> None:
+    """Instances reconcile at once on PostgreSQL: SKIP LOCKED gives each row to one of them."""
+    app = create_app(Settings(database_url=postgres_database, admin_token=ADMIN_TOKEN, reconcile_interval=0))
+    async with app.router.lifespan_context(app):
+        sessionmaker = app.state.sessionmaker
+        numbers = [f"+1510555{n:04d}" for n in range(4000, 4030)]
+        for number in numbers:
+            await leave(sessionmaker, number, "pending", carrier_has_it=True)
+        carriers = [SlowCountingCarrier(sessionmaker) for _ in range(3)]
+        reports = await asyncio.gather(*(reconcile(sessionmaker=sessionmaker, provider=c) for c in carriers))
+    activated = [n for report in reports for n in report.activated]
+    assert sorted(activated) == numbers  # every number settled, none twice
+    assert sorted(n for c in carriers for n in c.asked) == numbers  # the carrier was asked once per number
+    assert sum(1 for c in carriers if c.asked) >= 2  # and the work really was shared

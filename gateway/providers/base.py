@@ -69,7 +69,7 @@ def matches_pattern(phone_number: str, pattern: str) -> bool:
     """Whether the number's digits contain `pattern` (digits, `*` for any one digit)."""
     digits = phone_number.lstrip("+")
     return any(
-        all(p in ("*", d) for p, d in zip(pattern, digits[i : i + len(pattern)]))
+        all(p in ("*", d) for p, d in zip(pattern, digits[i : i + len(pattern)], strict=True))
         for i in range(len(digits) - len(pattern) + 1)
     )
 

@@ -11,8 +11,8 @@ from gateway.rest import params
 from gateway.rest.context import RestContext, endpoint
 from gateway.rest.representation import xml_value
 from gateway.rest.responses import render
-from gateway.services.available import DEFAULT_RESULTS, AvailableSearch, available_countries, search_available_numbers
 from gateway.services.access import require_account
+from gateway.services.available import DEFAULT_RESULTS, AvailableSearch, available_countries, search_available_numbers
 
 #: (JSON key, XML element, attribute) in Restcomm's order
 _FIELDS = (

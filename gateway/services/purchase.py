@@ -164,7 +164,7 @@ class _Order:
                 f"the carrier could not be reached to buy {parsed.e164}; retry later ({failure})"
             ) from None
         settled = {"status": "active", "beta": purchase.beta, "date_updated": utcnow()}
-        for capability, column in zip(CAPABILITIES, CAPABILITY_COLUMNS):
+        for capability, column in zip(CAPABILITIES, CAPABILITY_COLUMNS, strict=True):
             # What the client asked for wins over what the carrier reports.
             if column not in self.fields and capability in purchase.capabilities:
                 settled[column] = bool(purchase.capabilities[capability])

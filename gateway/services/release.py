@@ -13,9 +13,9 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
+from gateway.services import numbers
 from gateway.services.access import require_account
 from gateway.services.errors import Conflict, NotFound, ProviderUnavailable
-from gateway.services import numbers
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
 
 

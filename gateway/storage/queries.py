@@ -12,8 +12,8 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
-from sqlmodel.sql.expression import SelectOfScalar
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
