@@ -76,13 +76,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
+    # Our own JSON access line (gateway.access) replaces uvicorn's; the config is a dict
+    # so that every worker process applies it too.
+    logging_config = {**uvicorn.config.LOGGING_CONFIG}
+    logging_config["loggers"] = {
+        **logging_config["loggers"],
+        "gateway": {"handlers": ["default"], "level": "INFO", "propagate": False},
+    }
+    options = {"host": host, "port": port, "log_config": logging_config, "access_log": False}
     if workers > 1:
         # Workers import the app by name, each reading the same environment.
-        uvicorn.run("gateway.app:asgi", factory=True, host=host, port=port, workers=workers, log_level="info")
+        uvicorn.run("gateway.app:asgi", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
         from gateway.app import asgi
 
-        uvicorn.run(asgi(settings), host=host, port=port, log_level="info")
+        uvicorn.run(asgi(settings), **options)  # type: ignore[arg-type]
     return 0
 
 
