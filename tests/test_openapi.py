@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from starlette.routing import Mount, Route
@@ -53,3 +54,10 @@ async def test_served_at_openapi_json(client) -> None:
     assert response.status_code == 200
     assert response.json()["openapi"] == "3.1.0"
     assert f"{BASE}/Accounts/{{AccountSid}}/IncomingPhoneNumbers" in response.json()["paths"]
+    assert response.json()["servers"] == [{"url": "http://testserver"}]
+
+
+async def test_public_url_names_the_server(app, client) -> None:
+    app.state.settings = dataclasses.replace(app.state.settings, public_url="https://numbers.example.com")
+    response = await client.get("/openapi.json")
+    assert response.json()["servers"] == [{"url": "https://numbers.example.com"}]

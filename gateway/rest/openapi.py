@@ -3,6 +3,7 @@ route families so it cannot drift from what is served (a test compares them)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from starlette.requests import Request
@@ -245,11 +246,13 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-_DOCUMENT: bytes | None = None
+@lru_cache(maxsize=16)
+def _serialised(server_url: str) -> bytes:
+    return dumps({**openapi_document(), "servers": [{"url": server_url}]})
 
 
 async def openapi_endpoint(request: Request) -> Response:
-    global _DOCUMENT
-    if _DOCUMENT is None:
-        _DOCUMENT = dumps(openapi_document())
-    return Response(_DOCUMENT, media_type="application/json")
+    # GATEWAY_PUBLIC_URL names the gateway as clients reach it (behind a proxy, say);
+    # without it, the address this request came to.
+    server_url = request.app.state.settings.public_url or str(request.base_url).rstrip("/")
+    return Response(_serialised(server_url), media_type="application/json")
