@@ -13,9 +13,7 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
-from types import ModuleType
 from typing import Any
 
 from cross_web import HTTPException
@@ -25,13 +23,13 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
+from gateway.graphql import ide
 from gateway.graphql.context import GraphQLContext, build_context, request_id_of
 from gateway.graphql.permissions import AuthenticationFailed, authenticate_request
 from gateway.graphql.schema import UNEXPECTED
 from gateway.graphql.schema import schema as default_schema
 
 log = logging.getLogger("gateway.graphql")
-IDE_MODULE = "gateway.graphql.ide"
 
 
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
@@ -72,20 +70,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             raise
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        ide = ide_module()
-        if ide is None:
-            return await super().render_graphql_ide(request)
-        return HTMLResponse(ide.graphiql_html(endpoint=request.url.path))
-
-
-def ide_module() -> ModuleType | None:
-    """`gateway.graphql.ide` (the self-hosted GraphiQL), or None when it is not installed."""
-    try:
-        return importlib.import_module(IDE_MODULE)
-    except ModuleNotFoundError as missing:
-        if missing.name != IDE_MODULE:
-            raise  # the module is there but something it needs is not: say so
-        return None
+        # The self-hosted GraphiQL (never Strawberry's CDN page), under a strict CSP.
+        endpoint = request.url.path
+        return HTMLResponse(ide.graphiql_html(endpoint=endpoint), headers=ide.graphiql_headers(endpoint))
 
 
 def _transport_error(status: int, message: str, request_id: str, method: str) -> Response:
