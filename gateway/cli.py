@@ -190,7 +190,7 @@ async def _create_application(settings: Settings, args: argparse.Namespace) -> i
     return await _with_database(settings, run)
 
 
-async def _with_database(settings: Settings, run) -> int:  # type: ignore[no-untyped-def]
+async def _with_database(settings: Settings, run) -> int:
     engine = create_engine(settings.database_url)
     try:
         await create_schema(engine)

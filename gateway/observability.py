@@ -10,7 +10,8 @@ import uuid
 from typing import Any, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, text
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -139,10 +140,10 @@ async def metrics(request: Request) -> Response:
     # reports the same shared truth.
     async with request.app.state.sessionmaker() as session:
         counts: Mapping[str, int] = dict(
-            (await session.exec(  # type: ignore[call-overload]
-                select(IncomingPhoneNumber.status, func.count())
-                .where(IncomingPhoneNumber.status.in_(UNSETTLED))  # type: ignore[attr-defined]
-                .group_by(IncomingPhoneNumber.status)
+            (await session.exec(
+                select(col(IncomingPhoneNumber.status), func.count())
+                .where(col(IncomingPhoneNumber.status).in_(UNSETTLED))
+                .group_by(col(IncomingPhoneNumber.status))
             )).all()
         )
     for status in UNSETTLED:

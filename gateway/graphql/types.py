@@ -105,7 +105,7 @@ ErrorCode = strawberry.enum(
 
 
 def error_code(code: ServiceErrorCode) -> Any:
-    return ErrorCode[code.name]  # type: ignore[call-overload]
+    return ErrorCode[code.name]
 
 
 # -- Node, Application, Account ----------------------------------------------------

@@ -148,8 +148,8 @@ class SandboxProvider:
             raise ProviderUnavailableError("sandbox carrier unreachable (magic number)")
         async with self._sessionmaker() as session:
             # Cancelling what is not sold is a no-op, so a retried cancel succeeds.
-            await session.exec(  # type: ignore[call-overload]
-                delete(SandboxSoldNumber).where(SandboxSoldNumber.phone_number == phone_number)
+            await session.exec(
+                delete(SandboxSoldNumber).where(col(SandboxSoldNumber.phone_number) == phone_number)
             )
             await session.commit()
 
@@ -163,7 +163,7 @@ class SandboxProvider:
     async def owned_numbers(self) -> list[str] | None:
         async with self._sessionmaker() as session:
             return list(
-                await session.exec(  # type: ignore[call-overload]
+                await session.exec(
                     select(SandboxSoldNumber.phone_number).order_by(SandboxSoldNumber.phone_number)
                 )
             )

@@ -285,7 +285,7 @@ def _available(entry: Mapping[str, Any], number_type: NumberType) -> AvailableNu
     return AvailableNumber(
         phone_number=e164,
         friendly_name=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
-        iso_country=str(entry.get("country") or "").upper() or phonenumbers.region_code_for_number(parsed),
+        iso_country=str(entry.get("country") or "").upper() or phonenumbers.region_code_for_number(parsed) or "",
         number_type=_TYPES_BACK.get(str(entry.get("type")), number_type),
         voice_capable="VOICE" in features,
         sms_capable="SMS" in features,

@@ -45,7 +45,7 @@ def available_xml(number: AvailableNumber) -> str:
     return f"<AvailablePhoneNumber>{''.join(parts)}<Capabilities>{capabilities}</Capabilities></AvailablePhoneNumber>"
 
 
-def search_endpoint(number_type: NumberType):  # type: ignore[no-untyped-def]
+def search_endpoint(number_type: NumberType):
     @endpoint
     async def search(ctx: RestContext) -> Response:
         query = ctx.request.query_params

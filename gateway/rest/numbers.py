@@ -35,7 +35,7 @@ def _application_sids(items: list[IncomingPhoneNumber]) -> list[str]:
     ]
 
 
-def list_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-def]
+def list_endpoint(number_type: NumberType | None):
     @endpoint
     async def list_numbers(ctx: RestContext) -> Response:
         query = ctx.request.query_params
@@ -98,7 +98,7 @@ def _envelope(request: Request, page: NumberPage) -> dict[str, object]:
     }
 
 
-def purchase_endpoint(number_type: NumberType | None):  # type: ignore[no-untyped-def]
+def purchase_endpoint(number_type: NumberType | None):
     @endpoint
     async def buy(ctx: RestContext) -> Response:
         form = await params.read_form(ctx.request)

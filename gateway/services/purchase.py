@@ -168,7 +168,7 @@ class _Order:
             # What the client asked for wins over what the carrier reports.
             if column not in self.fields and capability in purchase.capabilities:
                 settled[column] = bool(purchase.capabilities[capability])
-        activated = await self.session.exec(  # type: ignore[call-overload]
+        activated = await self.session.exec(
             update(IncomingPhoneNumber)
             .where(col(IncomingPhoneNumber.sid) == number.sid, col(IncomingPhoneNumber.status) == "pending")
             .values(**settled)
@@ -207,7 +207,7 @@ class _Order:
             raise NumberUnavailable(taken, field="phone_number") from None
 
     async def unreserve(self, number: IncomingPhoneNumber) -> None:
-        await self.session.exec(  # type: ignore[call-overload]
+        await self.session.exec(
             delete(IncomingPhoneNumber).where(
                 col(IncomingPhoneNumber.sid) == number.sid, col(IncomingPhoneNumber.status) == "pending"
             )

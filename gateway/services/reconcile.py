@@ -83,7 +83,7 @@ async def reconcile(
     return report
 
 
-async def _settle(session, provider: Provider, number: IncomingPhoneNumber) -> str:  # type: ignore[no-untyped-def]
+async def _settle(session, provider: Provider, number: IncomingPhoneNumber) -> str:
     try:
         owned = await provider.owns(number.phone_number)
     except ProviderUnavailableError:

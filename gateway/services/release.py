@@ -55,7 +55,7 @@ def _in_progress(phone_number: str) -> Conflict:
 
 
 async def _transition(session: AsyncSession, number_sid: str, before: str, after: str) -> bool:
-    changed = await session.exec(  # type: ignore[call-overload]
+    changed = await session.exec(
         update(IncomingPhoneNumber)
         .where(col(IncomingPhoneNumber.sid) == number_sid, col(IncomingPhoneNumber.status) == before)
         .values(status=after, date_updated=utcnow())
@@ -65,7 +65,7 @@ async def _transition(session: AsyncSession, number_sid: str, before: str, after
 
 
 async def _delete(session: AsyncSession, number_sid: str, status: str) -> None:
-    deleted = await session.exec(  # type: ignore[call-overload]
+    deleted = await session.exec(
         delete(IncomingPhoneNumber).where(
             col(IncomingPhoneNumber.sid) == number_sid, col(IncomingPhoneNumber.status) == status
         )

@@ -20,7 +20,7 @@ class CreateSubaccountInput:
     friendly_name: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["friendly_name"])
     email: str = strawberry.field(description=_FIELDS["email"])
     password: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["password"])
-    role: AccountRole | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["role"])  # type: ignore[valid-type]
+    role: AccountRole | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["role"])
 
 
 @strawberry.type(description="The result of createSubaccount.")

@@ -32,10 +32,10 @@ class PurchaseNumberInput:
     is_sip: bool | None = strawberry.field(default=False, description=_FIELDS["is_sip"])
     friendly_name: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["friendly_name"])
     api_version: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["api_version"])
-    voice: VoiceRouteInput | None = strawberry.field(default=strawberry.UNSET, description="Voice settings.")  # type: ignore[valid-type]
-    sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings.")  # type: ignore[valid-type]
-    ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings.")  # type: ignore[valid-type]
-    refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings.")  # type: ignore[valid-type]
+    voice: VoiceRouteInput | None = strawberry.field(default=strawberry.UNSET, description="Voice settings.")
+    sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings.")
+    ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings.")
+    refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings.")
     capabilities: CapabilitiesInput | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET, description=_FIELDS["capabilities"]
     )

@@ -34,10 +34,10 @@ class UpdateNumberInput:
     sid: strawberry.ID = strawberry.field(description=_FIELDS["sid"])
     friendly_name: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["friendly_name"])
     api_version: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["api_version"])
-    voice: VoiceRouteInput | None = strawberry.field(default=strawberry.UNSET, description="Voice settings to change.")  # type: ignore[valid-type]
-    sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings to change.")  # type: ignore[valid-type]
-    ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings to change.")  # type: ignore[valid-type]
-    refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings to change.")  # type: ignore[valid-type]
+    voice: VoiceRouteInput | None = strawberry.field(default=strawberry.UNSET, description="Voice settings to change.")
+    sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings to change.")
+    ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings to change.")
+    refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings to change.")
     capabilities: CapabilitiesInput | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET, description=_FIELDS["capabilities"]
     )
