@@ -6,7 +6,7 @@ cannot be applied at all (distance searches) is refused. None is silently ignore
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,23 +33,13 @@ _UNSUPPORTED = ("near_number", "near_lat_long", "distance")
 
 
 @dataclass(frozen=True)
-class AvailableSearch:
-    area_code: str | None = None
-    contains: str | None = None
-    in_region: str | None = None
-    in_postal_code: str | None = None
-    in_rate_center: str | None = None
-    in_lata: str | None = None
-    sms_enabled: bool | None = None
-    mms_enabled: bool | None = None
-    voice_enabled: bool | None = None
-    fax_enabled: bool | None = None
-    ussd_enabled: bool | None = None
+class AvailableSearch(SearchFilters):
+    """What a client may ask: the carrier filters, plus distance searches (refused)."""
+
     near_number: str | None = None
     near_lat_long: str | None = None
     distance: str | None = None
     limit: int = DEFAULT_RESULTS
-    offset: int = 0
 
 
 def keypad_digits(contains: str, *, field: str = "contains") -> str:
@@ -90,11 +80,8 @@ async def search_available_numbers(
         raise InvalidAreaCode(f"{{field}} {area_code!r} must be three digits", field="area_code")
     contains = keypad_digits(search.contains) if search.contains else None
 
-    carrier_filters = SearchFilters(
-        area_code=area_code, contains=contains, in_region=search.in_region, in_postal_code=search.in_postal_code,
-        in_rate_center=search.in_rate_center, in_lata=search.in_lata, sms_enabled=search.sms_enabled,
-        mms_enabled=search.mms_enabled, voice_enabled=search.voice_enabled, fax_enabled=search.fax_enabled,
-        ussd_enabled=search.ussd_enabled, limit=search.offset + search.limit, offset=0,
+    carrier_filters = replace(
+        search, area_code=area_code, contains=contains, limit=search.offset + search.limit, offset=0
     )
     try:
         found = await provider.search(code, number_type, carrier_filters)
