@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.providers.sandbox import MAGIC_RELEASE_FAILS, MAGIC_UNAVAILABLE
+from gateway.storage.tables import Account
 from tests.conftest import Credentials, numbers_path
 from tests.graphql_helpers import (
     NUMBER_FIELDS,
@@ -247,7 +248,7 @@ async def test_release_the_carrier_does_not_confirm_keeps_the_number(client, adm
 # -- Transfer ----------------------------------------------------------------------
 
 
-async def test_transfer_within_the_organization(client, make_account, admin: Credentials) -> None:
+async def test_transfer_within_the_organization(client, make_account, admin: Credentials, sessionmaker) -> None:
     [sid] = await buy_numbers_over_rest(client, admin, 1)
     child = await make_account(admin)
     payload = await mutate(client, admin, TRANSFER, {"sid": sid, "toAccountSid": child.sid})
@@ -270,6 +271,17 @@ async def test_transfer_within_the_organization(client, make_account, admin: Cre
     suspended = await make_account(admin, status="suspended")
     error = only_error(await mutate(client, admin, TRANSFER, {"sid": sid, "toAccountSid": suspended.sid}))
     assert error["code"] == "FORBIDDEN" and "suspended" in error["message"]
+    assert error["field"] == ["input", "toAccountSid"]
+    # A refusal about the number's own account points at the number, not at the target.
+    suspended_owner = await make_account(admin)
+    await mutate(client, admin, TRANSFER, {"sid": sid, "toAccountSid": suspended_owner.sid})
+    async with sessionmaker() as session:
+        owner = await session.get(Account, suspended_owner.sid)
+        owner.status = "suspended"
+        session.add(owner)
+        await session.commit()
+    error = only_error(await mutate(client, admin, TRANSFER, {"sid": sid, "toAccountSid": child.sid}))
+    assert (error["field"], error["code"]) == (["input", "sid"], "FORBIDDEN")
 
 
 # -- Subaccounts -------------------------------------------------------------------

@@ -19,6 +19,7 @@ MAX_BODY = 64 * 1024
 #: service field names whose REST parameter is not simply their CamelCase
 _LABELS = {
     "email": "EmailAddress", "sid": "IncomingPhoneNumberSid", "is_sip": "isSIP", "idempotency_key": "Idempotency-Key",
+    "transfer_to": "AccountSid",
 }
 
 

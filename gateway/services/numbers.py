@@ -82,10 +82,13 @@ async def transfer_number(
 async def _transfer_target(session: AsyncSession, caller: Account, source: Account, target_sid: str) -> Account:
     if not is_sid(target_sid, ACCOUNT):
         # A malformed body parameter is a 400, not the 404 of an unknown URL.
-        raise InvalidParameter(f"{{field}} {target_sid[:40]!r} is not an account sid", field="account_sid")
-    target = await require_account(session=session, caller=caller, account_sid=target_sid, write=True)
+        raise InvalidParameter(f"{{field}} {target_sid[:40]!r} is not an account sid", field="transfer_to")
+    # Errors about the target name `transfer_to`, so clients can tell them from the source's.
+    target = await require_account(
+        session=session, caller=caller, account_sid=target_sid, write=True, field="transfer_to"
+    )
     if target.organization_sid != source.organization_sid:
-        raise Forbidden(f"account {target_sid} is in another organization", field="account_sid")
+        raise Forbidden(f"account {target_sid} is in another organization", field="transfer_to")
     return target
 
 

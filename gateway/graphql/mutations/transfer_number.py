@@ -12,8 +12,8 @@ from gateway.services import numbers
 from gateway.services.errors import ServiceError
 
 _FIELDS = text.TRANSFER_FIELDS
-#: the services name the target `account_sid` (REST's AccountSid parameter)
-_PATHS = {"account_sid": ["input", "toAccountSid"]}
+#: the services name the target `transfer_to` and the number's own account `account_sid`
+_PATHS = {"transfer_to": ["input", "toAccountSid"], "account_sid": ["input", "sid"]}
 
 
 @strawberry.input(description="The number to move and where to.")
