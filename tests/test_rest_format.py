@@ -266,3 +266,16 @@ async def test_bad_input_never_gives_a_500(client, admin: Credentials) -> None:
         response = await client.request(method, wrong, auth=admin.auth)
         assert response.status_code == 405, (method, wrong, response.text)
         assert response.json()["status"] == 405 and method in response.json()["message"]
+
+
+async def test_accept_quality_values_decide_between_json_and_xml(client, admin) -> None:
+    path = numbers_path(admin.sid)
+    for accept, expected in (
+        ("application/json;q=0.5, application/xml", "application/xml"),
+        ("application/xml;q=0.2, application/json;q=0.9", "application/json"),
+        ("application/json, application/xml", "application/json"),  # a tie: the first named
+        ("application/json;q=0", "application/xml"),  # refused JSON: the default, XML
+        ("text/html", "application/xml"),
+    ):
+        response = await client.get(path, auth=admin.auth, headers={"Accept": accept})
+        assert response.headers["content-type"].startswith(expected), accept

@@ -141,6 +141,7 @@ async def test_typed_subresources(client, admin: Credentials) -> None:
             numbers_path(admin.sid, f"{subresource}.json"), data={"AreaCode": "510"}, auth=admin.auth
         )
         assert_error(response, 400, 21450, "PhoneNumber")
+        assert "do not accept AreaCode" in response.json()["message"]
     assert len(await listed(client, admin)) == 3
 
 

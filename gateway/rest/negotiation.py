@@ -33,10 +33,23 @@ def wants_json(request: Request) -> bool:
     """`.json` in the path wins; else the Accept header; XML when it says nothing."""
     if request.scope.get("json_suffix"):
         return True
-    accept = request.headers.get("accept", "").lower()
-    if "json" in accept:
-        return "xml" not in accept or accept.index("json") < accept.index("xml")
-    return False
+    best: tuple[float, int, bool] | None = None  # (quality, -position, is json)
+    for position, item in enumerate(request.headers.get("accept", "").lower().split(",")):
+        media, *parameters = (part.strip() for part in item.split(";"))
+        if "json" not in media and "xml" not in media:
+            continue
+        quality = next((_quality(p[2:]) for p in parameters if p.startswith("q=")), 1.0)
+        candidate = (quality, -position, "json" in media)
+        if quality > 0 and (best is None or candidate > best):
+            best = candidate
+    return best is not None and best[2]
+
+
+def _quality(text: str) -> float:
+    try:
+        return min(max(float(text), 0.0), 1.0)
+    except ValueError:
+        return 0.0
 
 
 def client_path(request: Request) -> str:

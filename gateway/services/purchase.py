@@ -108,10 +108,14 @@ class _Order:
         if area_code and area_code.strip() and number_type is None:
             return await self.buy_in_area_code(area_code)
         if phone_number is None or not phone_number.strip():
-            raise MissingPhoneNumber(
-                "PhoneNumber is required" if number_type else "PhoneNumber or AreaCode is required",
-                field="phone_number",
-            )
+            if number_type is None:
+                raise MissingPhoneNumber("PhoneNumber or AreaCode is required", field="phone_number")
+            if area_code and area_code.strip():
+                raise MissingPhoneNumber(
+                    "PhoneNumber is required: the Local, TollFree and Mobile resources do not accept AreaCode",
+                    field="phone_number",
+                )
+            raise MissingPhoneNumber("PhoneNumber is required", field="phone_number")
         return await self.reserve_and_buy(parse_did(phone_number, wanted_type=number_type))
 
     async def register_sip(self, phone_number: str | None) -> IncomingPhoneNumber:
