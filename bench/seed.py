@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from gateway.services.accounts import create_account, ensure_bootstrap_account
 from gateway.services.applications import create_application
-from gateway.storage.database import create_engine, create_schema, create_sessionmaker
+from gateway.storage.database import create_engine, create_sessionmaker, migrate_schema
 
 ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
 ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"
@@ -60,7 +60,7 @@ def rows(account: str, application: str, count: int, now: datetime) -> Iterator[
 
 async def seed(database_url: str, count: int) -> Seeded:
     engine = create_engine(database_url)
-    await create_schema(engine)
+    await migrate_schema(engine)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
         await ensure_bootstrap_account(session=session, sid=ADMIN_SID, email="administrator@company.com", token=ADMIN_TOKEN)

@@ -24,7 +24,7 @@ from gateway.rest.routes import rest_routes
 from gateway.services.accounts import ensure_bootstrap_account
 from gateway.services.reconcile import reconcile
 from gateway.settings import Settings
-from gateway.storage.database import SessionMaker, create_engine, create_schema, create_sessionmaker
+from gateway.storage.database import SessionMaker, create_engine, create_sessionmaker, migrate_schema
 
 log = logging.getLogger("gateway")
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         sessionmaker = create_sessionmaker(engine)
-        await create_schema(engine)
+        await migrate_schema(engine)
         async with sessionmaker() as session:
             token = await ensure_bootstrap_account(
                 session=session, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token

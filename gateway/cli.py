@@ -8,7 +8,7 @@ import sys
 from typing import Sequence
 
 from gateway.settings import Settings, SettingsError
-from gateway.storage.database import SessionMaker, create_engine, create_schema, create_sessionmaker
+from gateway.storage.database import SessionMaker, create_engine, create_sessionmaker, migrate_schema
 from gateway.storage.migrate import SchemaTooNew
 
 
@@ -110,7 +110,7 @@ def _export_schema(output: str) -> int:
 async def _migrate(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     try:
-        await create_schema(engine)
+        await migrate_schema(engine)
     finally:
         await engine.dispose()
 
@@ -193,7 +193,7 @@ async def _create_application(settings: Settings, args: argparse.Namespace) -> i
 async def _with_database(settings: Settings, run) -> int:
     engine = create_engine(settings.database_url)
     try:
-        await create_schema(engine)
+        await migrate_schema(engine)
         return int(await run(create_sessionmaker(engine)))
     finally:
         await engine.dispose()

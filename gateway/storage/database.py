@@ -49,7 +49,7 @@ def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-async def create_schema(engine: AsyncEngine) -> None:
+async def migrate_schema(engine: AsyncEngine) -> None:
     """Bring the database to this build's schema with the Alembic migrations."""
     from gateway.storage.migrate import upgrade
 
