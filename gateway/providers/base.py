@@ -74,6 +74,19 @@ def matches_pattern(phone_number: str, pattern: str) -> bool:
     )
 
 
+def in_place(
+    region: str | None, postal_code: str | None, rate_center: str | None, lata: str | None, filters: SearchFilters
+) -> bool:
+    """Whether a place matches the search's place filters (case-insensitive; unknown never matches)."""
+    places = (
+        (region, filters.in_region),
+        (postal_code, filters.in_postal_code),
+        (rate_center, filters.in_rate_center),
+        (lata, filters.in_lata),
+    )
+    return not any(wanted and (value or "").casefold() != wanted.strip().casefold() for value, wanted in places)
+
+
 def satisfies(number: AvailableNumber, filters: SearchFilters) -> bool:
     """Every search filter, applied to a number a carrier returned.
 
@@ -82,13 +95,7 @@ def satisfies(number: AvailableNumber, filters: SearchFilters) -> bool:
     """
     if filters.contains and not matches_pattern(number.phone_number, filters.contains):
         return False
-    places = (
-        (number.region, filters.in_region),
-        (number.postal_code, filters.in_postal_code),
-        (number.rate_center, filters.in_rate_center),
-        (number.lata, filters.in_lata),
-    )
-    if any(wanted and (value or "").casefold() != wanted.strip().casefold() for value, wanted in places):
+    if not in_place(number.region, number.postal_code, number.rate_center, number.lata, filters):
         return False
     capabilities = {
         "voice": filters.voice_enabled,

@@ -18,7 +18,7 @@ Numbers in the newest area codes (628 local, 833 toll-free) are sold as *beta*.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, NamedTuple
 
 import phonenumbers
 from sqlalchemy import delete
@@ -32,6 +32,7 @@ from gateway.providers.base import (
     ProviderUnavailableError,
     Purchase,
     SearchFilters,
+    in_place,
     satisfies,
 )
 from gateway.storage.database import SessionMaker
@@ -60,18 +61,29 @@ CAPABILITIES = {
     NumberType.MOBILE: {"voice": True, "sms": True, "mms": True, "fax": False},
     NumberType.TOLL_FREE: {"voice": True, "sms": True, "mms": False, "fax": True},
 }
-#: where the sandbox's numbers are, by prefix: (region, rate center, LATA, postal code, latitude, longitude)
-PLACES: dict[str, tuple[str, str, str | None, str, float, float]] = {
-    "+1510": ("CA", "OAKLAND", "722", "94612", 37.80, -122.27),
-    "+1415": ("CA", "SAN FRANCISCO", "722", "94103", 37.77, -122.41),
-    "+1628": ("CA", "SAN FRANCISCO", "722", "94103", 37.77, -122.41),
-    "+1212": ("NY", "NEW YORK CITY", "132", "10001", 40.75, -73.99),
-    "+1617": ("MA", "BOSTON", "128", "02108", 42.36, -71.06),
-    "+1202": ("DC", "WASHINGTON", "236", "20001", 38.90, -77.03),
-    "+1416": ("ON", "TORONTO", None, "M5H", 43.65, -79.38),
-    "+1604": ("BC", "VANCOUVER", None, "V6B", 49.28, -123.12),
-    "+1514": ("QC", "MONTREAL", None, "H2Y", 45.50, -73.57),
-    "+44207946": ("London", "LONDON", None, "WC2N", 51.51, -0.13),
+
+
+class Place(NamedTuple):
+    region: str
+    rate_center: str
+    lata: str | None
+    postal_code: str
+    latitude: float
+    longitude: float
+
+
+#: where the sandbox's numbers are, by prefix
+PLACES: dict[str, Place] = {
+    "+1510": Place("CA", "OAKLAND", "722", "94612", 37.80, -122.27),
+    "+1415": Place("CA", "SAN FRANCISCO", "722", "94103", 37.77, -122.41),
+    "+1628": Place("CA", "SAN FRANCISCO", "722", "94103", 37.77, -122.41),
+    "+1212": Place("NY", "NEW YORK CITY", "132", "10001", 40.75, -73.99),
+    "+1617": Place("MA", "BOSTON", "128", "02108", 42.36, -71.06),
+    "+1202": Place("DC", "WASHINGTON", "236", "20001", 38.90, -77.03),
+    "+1416": Place("ON", "TORONTO", None, "M5H", 43.65, -79.38),
+    "+1604": Place("BC", "VANCOUVER", None, "V6B", 49.28, -123.12),
+    "+1514": Place("QC", "MONTREAL", None, "H2Y", 45.50, -73.57),
+    "+44207946": Place("London", "LONDON", None, "WC2N", 51.51, -0.13),
 }
 #: candidates examined per search before giving up (keeps a search bounded)
 SCAN_LIMIT = 20_000
@@ -98,7 +110,11 @@ class SandboxProvider:
             prefixes, free_digits = (f"+1{filters.area_code}",), 7
         elif any((filters.in_region, filters.in_postal_code, filters.in_rate_center, filters.in_lata)):
             # Only scan where the place filters can match.
-            prefixes = tuple(p for p in prefixes if p in PLACES and _in_place(PLACES[p], filters))
+            prefixes = tuple(
+                p for p in prefixes
+                if p in PLACES
+                and in_place(PLACES[p].region, PLACES[p].postal_code, PLACES[p].rate_center, PLACES[p].lata, filters)
+            )
         wanted = filters.offset + filters.limit
         found: list[AvailableNumber] = []
         batch: list[AvailableNumber] = []
@@ -189,13 +205,6 @@ def _candidates(prefixes: tuple[str, ...], free_digits: int) -> Iterator[str]:
     for k in range(min(SCAN_LIMIT, space)):
         for prefix in prefixes:
             yield prefix + str((k * _STEP + 1234) % space).zfill(free_digits)
-
-
-def _in_place(place: tuple[str, str, str | None, str, float, float], filters: SearchFilters) -> bool:
-    region, rate_center, lata, postal_code, _, _ = place
-    wanted = ((region, filters.in_region), (rate_center, filters.in_rate_center), (lata, filters.in_lata),
-              (postal_code, filters.in_postal_code))
-    return all(w is None or (v or "").casefold() == w.strip().casefold() for v, w in wanted)
 
 
 def _is_beta(phone_number: str) -> bool:

@@ -15,6 +15,7 @@ from gateway.rest.representation import number_json, number_xml, xml_attributes
 from gateway.rest.responses import render
 from gateway.services import listing, numbers, purchase, release
 from gateway.services.listing import NumberFilters, NumberPage
+from gateway.services.route_families import APPLICATION_COLUMNS
 from gateway.storage.queries import applications_by_sid
 from gateway.storage.tables import IncomingPhoneNumber
 
@@ -28,11 +29,7 @@ async def _render_number(ctx: RestContext, number: IncomingPhoneNumber, status: 
 
 
 def _application_sids(items: list[IncomingPhoneNumber]) -> list[str]:
-    return [
-        sid for n in items for sid in
-        (n.voice_application_sid, n.sms_application_sid, n.ussd_application_sid, n.refer_application_sid)
-        if sid
-    ]
+    return [sid for n in items for column in APPLICATION_COLUMNS if (sid := getattr(n, column))]
 
 
 def list_endpoint(number_type: NumberType | None):

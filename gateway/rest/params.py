@@ -86,10 +86,6 @@ def phone_number_filter(params: Mapping[str, str], name: str = "PhoneNumber") ->
     return "+" + text.lstrip("+") if raw[0] == " " and text[0].isdigit() else text
 
 
-def optional_text(params: Mapping[str, str], name: str) -> str | None:
-    return params.get(name)
-
-
 def number_settings(params: Mapping[str, str]) -> dict[str, Any]:
     """Routing and capability parameters present in the request, keyed by column."""
     settings: dict[str, Any] = {}

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.services import validation
 from gateway.services.errors import InvalidParameter
 from gateway.services.ids import APPLICATION, new_sid
+from gateway.services.route_families import APPLICATION_COLUMNS
 from gateway.storage.queries import applications_by_sid
 from gateway.storage.tables import Account, Application
 
@@ -34,7 +35,7 @@ async def check_usable(
     *, session: AsyncSession, account: Account, values: Mapping[str, Any]
 ) -> None:
     """Every `*_application_sid` in `values` names an application `account` may use."""
-    wanted = {column: sid for column, sid in values.items() if column.endswith("_application_sid") and sid}
+    wanted = {column: sid for column, sid in values.items() if column in APPLICATION_COLUMNS and sid}
     if not wanted:
         return
     found = await applications_by_sid(session, wanted.values())

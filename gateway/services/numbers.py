@@ -16,7 +16,7 @@ from gateway.services.access import can_act_on, require_account
 from gateway.services.applications import check_usable
 from gateway.services.errors import Forbidden, InvalidParameter, NotFound, NumberUnavailable, ProviderUnavailable
 from gateway.services.ids import ACCOUNT, PHONE_NUMBER, is_sid
-from gateway.services.route_families import ROUTE_SETTINGS
+from gateway.services.route_families import APPLICATION_COLUMNS, ROUTE_SETTINGS
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
 
 
@@ -122,7 +122,7 @@ async def require_number(
 
 
 def _application_values(number: IncomingPhoneNumber) -> dict[str, Any]:
-    return {c: getattr(number, c) for c in type(number).model_fields if c.endswith("_application_sid")}
+    return {column: getattr(number, column) for column in APPLICATION_COLUMNS}
 
 
 def carrier_routes(number: IncomingPhoneNumber) -> dict[str, Any]:

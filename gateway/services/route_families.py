@@ -77,6 +77,7 @@ FAMILIES: tuple[RouteFamily, ...] = (
 
 ROUTE_SETTINGS: tuple[RouteSetting, ...] = tuple(s for f in FAMILIES for s in f.settings)
 SETTINGS_BY_COLUMN = {s.column: s for s in ROUTE_SETTINGS}
+APPLICATION_COLUMNS: tuple[str, ...] = tuple(s.column for s in ROUTE_SETTINGS if s.kind is SettingKind.APPLICATION)
 
 #: Capabilities are booleans rendered in their own object; unset means false.
 CAPABILITIES: tuple[str, ...] = ("voice", "sms", "mms", "fax")

@@ -8,7 +8,7 @@ deep in a million numbers costs what the first page costs (index
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
@@ -133,6 +133,3 @@ async def accounts_by_sid(session: AsyncSession, sids: Iterable[str]) -> dict[st
     rows = await session.exec(select(Account).where(col(Account.sid).in_(wanted)))
     return {account.sid: account for account in rows}
 
-
-def application_columns() -> Sequence[str]:
-    return [c for c in IncomingPhoneNumber.model_fields if c.endswith("_application_sid")]
