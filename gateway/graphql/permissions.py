@@ -12,15 +12,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gateway.rest.context import (
-    basic_credentials,  # the one parser of the header, shared with REST
-)
+# The one parser of the header and the one challenge, shared with REST.
+from gateway.rest.context import basic_credentials
+from gateway.rest.responses import AUTH_CHALLENGE
 from gateway.services import accounts
 from gateway.services.errors import ErrorCode, ServiceError
 from gateway.storage.database import SessionMaker
 from gateway.storage.tables import Account
-
-REALM = 'Basic realm="Restcomm realm"'
 
 
 class AuthenticationFailed(Exception):
@@ -35,7 +33,7 @@ class AuthenticationFailed(Exception):
         return 401 if self.error.code is ErrorCode.UNAUTHENTICATED else 403
 
     def response(self, request_id: str) -> Response:
-        headers = {"WWW-Authenticate": REALM} if self.status_code == 401 else {}
+        headers = AUTH_CHALLENGE if self.status_code == 401 else {}
         body = {
             "data": None,
             "errors": [{
