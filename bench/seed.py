@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
-from gateway.services.accounts import create_account, ensure_bootstrap_account
+from gateway.services.accounts import create_account, ensure_bootstrap_account, find_account
 from gateway.services.applications import create_application
-from gateway.storage.database import create_engine, create_sessionmaker, migrate_schema
+from gateway.storage.database import Database, migrate_schema
 
 ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
 ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"
@@ -59,18 +59,15 @@ def rows(account: str, application: str, count: int, now: datetime) -> Iterator[
 
 
 async def seed(database_url: str, count: int) -> Seeded:
-    engine = create_engine(database_url)
-    await migrate_schema(engine)
-    sessionmaker = create_sessionmaker(engine)
-    async with sessionmaker() as session:
-        await ensure_bootstrap_account(session=session, sid=ADMIN_SID, email="administrator@company.com", token=ADMIN_TOKEN)
-        from gateway.storage.tables import Account
-
-        admin = await session.get(Account, ADMIN_SID)
-        big = await create_account(session=session, email="big@example.com", parent=admin, token=BIG_TOKEN,
-                                   friendly_name="A million numbers", role="Administrator")
-        application = await create_application(session=session, account=big.account, friendly_name="Main IVR")
-    await engine.dispose()
+    database = Database.connect(database_url)
+    await migrate_schema(database.engine)
+    await ensure_bootstrap_account(db=database, sid=ADMIN_SID, email="administrator@company.com", token=ADMIN_TOKEN)
+    admin = await find_account(db=database, sid=ADMIN_SID)
+    big = await create_account(db=database, email="big@example.com", parent=admin, token=BIG_TOKEN,
+                               friendly_name="A million numbers", role="Administrator")
+    application = await create_application(db=database, caller=big.account, account_sid=big.account.sid,
+                                           friendly_name="Main IVR")
+    await database.dispose()
 
     started = time.perf_counter()
     now = datetime(2026, 1, 1)

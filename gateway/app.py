@@ -1,4 +1,4 @@
-"""Assembling the Starlette application: storage, provider, REST (and GraphQL) routes."""
+"""Assembling the Starlette application: storage, provider, REST and GraphQL routes."""
 
 from __future__ import annotations
 
@@ -6,17 +6,19 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
+from datetime import timedelta
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
+from gateway.assembly import build_database, build_provider
 from gateway.graphql.routes import graphql_routes
-from gateway.observability import InstrumentedProvider, Observability, observability_routes
-from gateway.providers import build_provider
+from gateway.observability import Observability, observability_routes, record_reconciliation
 from gateway.providers.base import Provider
 from gateway.rest.negotiation import JsonSuffix
 from gateway.rest.responses import error_response
@@ -24,9 +26,13 @@ from gateway.rest.routes import rest_routes
 from gateway.services.accounts import ensure_bootstrap_account
 from gateway.services.reconcile import reconcile
 from gateway.settings import Settings
-from gateway.storage.database import SessionMaker, create_engine, create_sessionmaker, migrate_schema
+from gateway.storage.database import Database, migrate_schema
+from gateway.web.body import BodyLimit
 
 log = logging.getLogger("gateway")
+
+#: seconds between comparisons of what the carrier bills with what the gateway holds
+SWEEP_INTERVAL = 900.0
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -34,21 +40,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
-        sessionmaker = create_sessionmaker(engine)
-        await migrate_schema(engine)
-        async with sessionmaker() as session:
-            token = await ensure_bootstrap_account(
-                session=session, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
-            )
+        database = build_database(settings)
+        await migrate_schema(database.engine)
+        token = await ensure_bootstrap_account(
+            db=database, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
+        )
         if token is not None:
             announce_bootstrap(settings, token)
         app.state.settings = settings
-        app.state.engine = engine
-        app.state.sessionmaker = sessionmaker
-        app.state.provider = InstrumentedProvider(build_provider(settings, sessionmaker))
+        app.state.database = database
+        app.state.provider = build_provider(settings, database)
         reconciler = (
-            asyncio.create_task(reconcile_periodically(sessionmaker, app.state.provider, settings.reconcile_interval))
+            asyncio.create_task(reconcile_periodically(database, app.state.provider, settings))
             if settings.reconcile_interval > 0 else None
         )
         try:
@@ -57,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if reconciler is not None:
                 reconciler.cancel()
             await app.state.provider.aclose()
-            await engine.dispose()
+            await database.dispose()
 
     app = Starlette(
         routes=[*observability_routes(), *rest_routes(), *graphql_routes()],
@@ -75,20 +78,30 @@ def asgi(settings: Settings | None = None) -> ASGIApp:
 def serving_stack(app: Starlette) -> ASGIApp:
     # JsonSuffix outermost: it rewrites the path (copying the scope) before routing, and
     # Observability must share the scope the router fills in to see the matched route.
-    return JsonSuffix(Observability(app))
+    return JsonSuffix(Observability(BodyLimit(app)))
 
 
-async def reconcile_periodically(sessionmaker: SessionMaker, provider: Provider, interval: float) -> None:
-    """Settle numbers left pending by unknown carrier outcomes, every `interval` seconds.
+async def reconcile_periodically(database: Database, provider: Provider, settings: Settings) -> None:
+    """Settle numbers left unsettled by unknown carrier outcomes, every reconcile interval,
+    and compare what the carrier bills with what we hold every `SWEEP_INTERVAL`.
 
-    Every instance may run this: rows are claimed with SKIP LOCKED, so they share the work.
+    Every instance may run this: rows are leased before the carrier is asked, so the
+    instances share the work.
     """
+    next_sweep = time.monotonic() + SWEEP_INTERVAL
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(settings.reconcile_interval)
+        sweep = time.monotonic() >= next_sweep
         try:
-            await reconcile(sessionmaker=sessionmaker, provider=provider)
+            report = await reconcile(
+                db=database, provider=provider, late_window=timedelta(seconds=settings.carrier_late_window),
+                sweep=sweep,
+            )
+            record_reconciliation(report)
         except Exception:  # a bad round must not stop the next one
             log.exception("reconciler round failed")
+        if sweep:
+            next_sweep = time.monotonic() + SWEEP_INTERVAL
 
 
 def announce_bootstrap(settings: Settings, token: str) -> None:
@@ -112,5 +125,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     request_id = request.scope.get("state", {}).get("request_id", "-")
-    log.exception("unexpected error in %s %s (request id %s)", request.method, request.url.path, request_id)
+    if not isinstance(exc, ClientDisconnect):  # a client that left is no error of ours
+        log.exception("unexpected error in %s %s (request id %s)", request.method, request.url.path, request_id)
     return error_response(request, 500, None, f"unexpected error; request id {request_id}")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence
 
 from gateway.settings import Settings, SettingsError
-from gateway.storage.database import SessionMaker, create_engine, create_sessionmaker, migrate_schema
+from gateway.storage.database import Database, migrate_schema
 from gateway.storage.migrate import SchemaTooNew
 
 
@@ -24,10 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database to this version's schema")
 
     reconcile = commands.add_parser(
-        "reconcile", help="settle numbers whose purchase or release the carrier left unconfirmed"
+        "reconcile",
+        help="settle numbers whose purchase or release the carrier left unconfirmed, and compare what the "
+             "carrier bills with what the gateway holds; exits 1 while anything is left",
     )
-    reconcile.add_argument("--grace", type=float, default=60.0,
-                           help="leave numbers younger than this many seconds alone (default 60)")
+    reconcile.add_argument(
+        "--grace", type=float, default=None, metavar="SECONDS",
+        help="also ask about numbers whose request may still be waiting for the carrier, once their last change "
+             "is this old (nothing is removed before the carrier's late window has passed)",
+    )
 
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
     export.add_argument("--output", default="schema.graphql", help="where to write it (default: ./schema.graphql; - for stdout)")
@@ -108,57 +113,75 @@ def _export_schema(output: str) -> int:
 
 
 async def _migrate(settings: Settings) -> None:
-    engine = create_engine(settings.database_url)
+    from gateway.assembly import build_database
+
+    database = build_database(settings)
     try:
-        await migrate_schema(engine)
+        await migrate_schema(database.engine)
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
-async def _reconcile(settings: Settings, grace: float) -> int:
+async def _reconcile(settings: Settings, grace: float | None) -> int:
     from datetime import timedelta
 
-    from gateway.providers import build_provider
+    from gateway.assembly import build_provider
     from gateway.services.reconcile import reconcile
 
-    async def run(sessionmaker: SessionMaker) -> int:
-        provider = build_provider(settings, sessionmaker)
+    async def run(database: Database) -> int:
+        provider = build_provider(settings, database)
         try:
-            report = await reconcile(sessionmaker=sessionmaker, provider=provider, grace=timedelta(seconds=grace))
+            report = await reconcile(
+                db=database, provider=provider, late_window=timedelta(seconds=settings.carrier_late_window),
+                grace=timedelta(seconds=grace) if grace is not None else None, sweep=True,
+            )
         finally:
             await provider.aclose()
-        print(f"activated {len(report.activated)}, removed {len(report.removed)}, "
-              f"released {len(report.released)}, still unknown {len(report.unsettled)}")
-        for number in report.unsettled:
-            print(f"  still unknown: {number}")
-        return 0 if not report.unsettled else 1
+        print(f"settled {report.settled}: activated {len(report.activated)}, removed {len(report.removed)}, "
+              f"released {len(report.released)}; left {len(report.left)}")
+        for phone_number in report.activated:
+            print(f"  activated: {phone_number} (the carrier sold it)")
+        for phone_number in report.removed:
+            print(f"  removed: {phone_number} (the carrier did not sell it)")
+        for phone_number in report.released:
+            print(f"  released: {phone_number}")
+        for left in report.left:
+            print(f"  left: {left.phone_number} ({left.status}): {left.reason}")
+        if report.sweep is None:
+            print("carrier sweep: the carrier cannot list the numbers it bills; nothing compared")
+        else:
+            print(f"carrier sweep: {len(report.sweep.unknown_here)} billed by the carrier but unknown here, "
+                  f"{len(report.sweep.not_billed)} active here but not billed by the carrier")
+            for phone_number in report.sweep.unknown_here:
+                print(f"  billed but unknown here: {phone_number} (nothing was released; an operator decides)")
+            for phone_number in report.sweep.not_billed:
+                print(f"  active here but not billed: {phone_number}")
+        return 0 if report.clean else 1
 
     return await _with_database(settings, run)
 
 
 async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
-    from gateway.services.accounts import create_account, ensure_bootstrap_account
+    from gateway.services.accounts import create_account, ensure_bootstrap_account, find_account
     from gateway.services.errors import ServiceError
-    from gateway.storage.tables import Account
 
-    async def run(sessionmaker: SessionMaker) -> int:
-        async with sessionmaker() as session:
-            await ensure_bootstrap_account(
-                session=session, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
+    async def run(database: Database) -> int:
+        await ensure_bootstrap_account(
+            db=database, sid=settings.admin_sid, email=settings.admin_email, token=settings.admin_token
+        )
+        parent = await find_account(db=database, sid=args.parent) if args.parent else None
+        if args.parent and parent is None:
+            print(f"gateway: no account {args.parent}", file=sys.stderr)
+            return 1
+        try:
+            created = await create_account(
+                db=database, email=args.email, parent=parent, friendly_name=args.friendly_name,
+                role=args.role or ("Administrator" if parent is None else None), token=args.token,
             )
-            parent = await session.get(Account, args.parent) if args.parent else None
-            if args.parent and parent is None:
-                print(f"gateway: no account {args.parent}", file=sys.stderr)
-                return 1
-            try:
-                created = await create_account(
-                    session=session, email=args.email, parent=parent, friendly_name=args.friendly_name,
-                    role=args.role or ("Administrator" if parent is None else None), token=args.token,
-                )
-            except ServiceError as error:
-                option = "--" + error.field.replace("_", "-") if error.field else None
-                print(f"gateway: {error.message_for(option)}", file=sys.stderr)
-                return 1
+        except ServiceError as error:
+            option = "--" + error.field.replace("_", "-") if error.field else None
+            print(f"gateway: {error.message_for(option)}", file=sys.stderr)
+            return 1
         print(created.account.sid)
         print(created.auth_token)
         return 0
@@ -167,36 +190,37 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _create_application(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.services.accounts import find_account
     from gateway.services.applications import create_application
     from gateway.services.errors import ServiceError
-    from gateway.storage.tables import Account
 
-    async def run(sessionmaker: SessionMaker) -> int:
-        async with sessionmaker() as session:
-            account = await session.get(Account, args.account)
-            if account is None:
-                print(f"gateway: no account {args.account}", file=sys.stderr)
-                return 1
-            try:
-                application = await create_application(
-                    session=session, account=account, friendly_name=args.friendly_name
-                )
-            except ServiceError as error:
-                print(f"gateway: {error.message_for('--friendly-name')}", file=sys.stderr)
-                return 1
+    async def run(database: Database) -> int:
+        account = await find_account(db=database, sid=args.account)
+        if account is None:
+            print(f"gateway: no account {args.account}", file=sys.stderr)
+            return 1
+        try:
+            application = await create_application(
+                db=database, caller=account, account_sid=account.sid, friendly_name=args.friendly_name
+            )
+        except ServiceError as error:
+            print(f"gateway: {error.message_for('--friendly-name')}", file=sys.stderr)
+            return 1
         print(application.sid)
         return 0
 
     return await _with_database(settings, run)
 
 
-async def _with_database(settings: Settings, run) -> int:
-    engine = create_engine(settings.database_url)
+async def _with_database(settings: Settings, run: Callable[[Database], Awaitable[int]]) -> int:
+    from gateway.assembly import build_database
+
+    database = build_database(settings)
     try:
-        await migrate_schema(engine)
-        return int(await run(create_sessionmaker(engine)))
+        await migrate_schema(database.engine)
+        return int(await run(database))
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 if __name__ == "__main__":

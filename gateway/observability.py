@@ -7,20 +7,25 @@ import json
 import logging
 import time
 import uuid
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import func, text
 from sqlmodel import col, select
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.domain.numbers import UNSETTLED as UNSETTLED_STATUSES
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
 from gateway.storage.tables import IncomingPhoneNumber
 
+if TYPE_CHECKING:
+    from gateway.services.reconcile import ReconcileReport
+
 access_log = logging.getLogger("gateway.access")
+log = logging.getLogger("gateway")
 
 HTTP_REQUESTS = Counter("gateway_http_requests_total", "HTTP requests", ["route", "method", "status"])
 HTTP_LATENCY = Histogram(
@@ -35,7 +40,13 @@ CARRIER_LATENCY = Histogram("gateway_carrier_call_duration_seconds", "Carrier ca
 PENDING_NUMBERS = Gauge(
     "gateway_pending_numbers", "Numbers whose carrier outcome is not settled yet", ["status"]
 )
-UNSETTLED = ("pending", "releasing")
+CARRIER_MISMATCHES = Gauge(
+    "gateway_carrier_mismatched_numbers",
+    "Numbers the carrier and the gateway disagree on at the last sweep: billed by the carrier but unknown "
+    "to the gateway (unknown_here), or active in the gateway but not billed (not_billed)",
+    ["kind"],
+)
+UNSETTLED = [status.value for status in UNSETTLED_STATUSES]
 READINESS_TIMEOUT = 5.0
 
 
@@ -56,19 +67,28 @@ class Observability:
         request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
-        started = time.perf_counter()
+        started = False
+        began = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            status = 499  # nginx's "client closed request": nobody is there to answer
+        except Exception:
+            # The application has answered 500 and logged the error with this request's
+            # id (Starlette re-raises it afterwards): ending here keeps the connection usable.
+            if status == 500 and not started:
+                log.exception("unexpected error before any response (request id %s)", request_id)
+                await _plain_500(send_with_id, request_id)
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - began
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
             HTTP_LATENCY.labels(route).observe(elapsed)
@@ -84,6 +104,7 @@ class InstrumentedProvider:
     def __init__(self, provider: Provider) -> None:
         self._provider = provider
         self.name = provider.name
+        self.call_timeout = provider.call_timeout
 
     def __getattr__(self, call: str) -> Any:
         target = getattr(self._provider, call)
@@ -111,6 +132,20 @@ class InstrumentedProvider:
         return measured
 
 
+def record_reconciliation(report: ReconcileReport) -> None:
+    """Publish what a reconciler round found that an operator must look at."""
+    if report.sweep is not None:
+        CARRIER_MISMATCHES.labels("unknown_here").set(len(report.sweep.unknown_here))
+        CARRIER_MISMATCHES.labels("not_billed").set(len(report.sweep.not_billed))
+
+
+async def _plain_500(send: Send, request_id: str) -> None:
+    body = f"unexpected error; request id {request_id}".encode()
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -120,8 +155,8 @@ async def readyz(request: Request) -> Response:
     state = request.app.state
     try:
         async with asyncio.timeout(READINESS_TIMEOUT):
-            async with state.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with state.database.session() as session:
+                await session.exec(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as failure:  # any failure means not ready; the reason is reported
         checks["database"] = f"unavailable: {type(failure).__name__}"
@@ -138,7 +173,7 @@ async def readyz(request: Request) -> Response:
 async def metrics(request: Request) -> Response:
     # The pending gauge is read from the database at scrape time: every instance
     # reports the same shared truth.
-    async with request.app.state.sessionmaker() as session:
+    async with request.app.state.database.session() as session:
         counts: Mapping[str, int] = dict(
             (await session.exec(
                 select(col(IncomingPhoneNumber.status), func.count())

@@ -1,4 +1,4 @@
-"""Configuration from the environment; the names are the contract of SPEC §2."""
+"""Configuration from the environment; the names are the contract of SPEC §2 and §7."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///./gateway.db"
+    #: connections one gateway process opens at most
+    database_pool_size: int = 10
+    #: seconds a request waits for a free connection before it is answered 503
+    database_pool_timeout: float = 5.0
     provider: str = "sandbox"
     admin_sid: str = DEFAULT_ADMIN_SID
     admin_email: str = DEFAULT_ADMIN_EMAIL
@@ -25,6 +29,10 @@ class Settings:
     public_url: str | None = None
     #: seconds between the server's reconciler rounds; 0 turns them off
     reconcile_interval: float = 60.0
+    #: seconds a carrier request may take to answer (read and write timeouts of each HTTP exchange)
+    carrier_timeout: float = 10.0
+    #: seconds after a request gave up during which the carrier may still act on it
+    carrier_late_window: float = 900.0
     voipinnovations: Mapping[str, str] = field(default_factory=dict)
     vonage: Mapping[str, str] = field(default_factory=dict)
 
@@ -36,24 +44,38 @@ class Settings:
             raise SettingsError(
                 f"GATEWAY_PROVIDER={provider!r} is not one of {', '.join(PROVIDERS)}"
             )
-        interval = env.get("GATEWAY_RECONCILE_INTERVAL", "60").strip() or "60"
-        try:
-            reconcile_interval = float(interval)
-        except ValueError:
-            raise SettingsError(f"GATEWAY_RECONCILE_INTERVAL={interval!r} is not a number of seconds") from None
-        if reconcile_interval < 0:
-            raise SettingsError(f"GATEWAY_RECONCILE_INTERVAL={interval!r} must be 0 (off) or more")
         return cls(
             database_url=env.get("GATEWAY_DATABASE_URL") or cls.database_url,
+            database_pool_size=int(_number(env, "GATEWAY_DATABASE_POOL_SIZE", cls.database_pool_size, minimum=1,
+                                           whole=True)),
+            database_pool_timeout=_number(env, "GATEWAY_DATABASE_POOL_TIMEOUT", cls.database_pool_timeout,
+                                          minimum=0.1),
             provider=provider,
             admin_sid=env.get("GATEWAY_ADMIN_SID") or DEFAULT_ADMIN_SID,
             admin_email=env.get("GATEWAY_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL,
             admin_token=env.get("GATEWAY_ADMIN_TOKEN") or None,
             public_url=(env.get("GATEWAY_PUBLIC_URL") or "").rstrip("/") or None,
-            reconcile_interval=reconcile_interval,
+            reconcile_interval=_number(env, "GATEWAY_RECONCILE_INTERVAL", cls.reconcile_interval, minimum=0),
+            carrier_timeout=_number(env, "GATEWAY_CARRIER_TIMEOUT", cls.carrier_timeout, minimum=0.1),
+            carrier_late_window=_number(env, "GATEWAY_CARRIER_LATE_WINDOW", cls.carrier_late_window, minimum=0),
             voipinnovations=_prefixed(env, "GATEWAY_VOIPINNOVATIONS_"),
             vonage=_prefixed(env, "GATEWAY_VONAGE_"),
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float, whole: bool = False) -> float:
+    """A numeric variable (blank: the default), at least `minimum`; SettingsError naming it otherwise."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not {kind}") from None
+    if not value >= minimum:  # also refuses nan
+        raise SettingsError(f"{name}={raw!r} must be at least {minimum:g}")
+    return value
 
 
 def _prefixed(env: Mapping[str, str], prefix: str) -> dict[str, str]:

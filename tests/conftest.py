@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from gateway.app import create_app, serving_stack
 from gateway.services.accounts import create_account
 from gateway.settings import Settings
-from gateway.storage.database import SessionMaker
+from gateway.storage.database import Database
 from gateway.storage.tables import Account
 from tests.support.postgres import PostgresServer, start_postgres
 
@@ -74,8 +74,14 @@ async def app(settings: Settings) -> AsyncIterator[Starlette]:
 
 
 @pytest.fixture
-def sessionmaker(app: Starlette) -> SessionMaker:
-    return app.state.sessionmaker  # type: ignore[no-any-return]
+def database(app: Starlette) -> Database:
+    return app.state.database  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def sessionmaker(database: Database):  # type: ignore[no-untyped-def]
+    """`async with sessionmaker() as session:` for tests that read or arrange rows directly."""
+    return database.session
 
 
 @pytest.fixture
@@ -105,18 +111,19 @@ _emails = itertools.count()
 
 
 @pytest.fixture
-def make_account(sessionmaker: SessionMaker):  # type: ignore[no-untyped-def]
+def make_account(database: Database):  # type: ignore[no-untyped-def]
     """Create an account under `parent` (a Credentials or None for a new organization)."""
 
     async def make(
         parent: Credentials | None, *, role: str = "Administrator", status: str = "active"
     ) -> Credentials:
-        async with sessionmaker() as session:
+        async with database.session() as session:
             parent_row = await session.get(Account, parent.sid) if parent else None
-            created = await create_account(
-                session=session, email=f"user{next(_emails)}@example.com", parent=parent_row, role=role
-            )
-            if status != "active":
+        created = await create_account(
+            db=database, email=f"user{next(_emails)}@example.com", parent=parent_row, role=role
+        )
+        if status != "active":
+            async with database.session() as session:
                 created.account.status = status
                 session.add(created.account)
                 await session.commit()

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import event
 from starlette.applications import Starlette
 
+from gateway.domain.numbers import PurchaseRequest
 from gateway.graphql.errors import lower_camel
 from gateway.rest.dates import rfc2822
 from gateway.services.applications import create_application
@@ -54,30 +55,34 @@ async def buy_numbers(
 ) -> list[str]:
     """Buy `count` numbers through the service layer (the sandbox carrier); their sids."""
     sids = []
-    async with app.state.sessionmaker() as session:
+    database = app.state.database
+    async with database.session() as session:
         caller = await session.get(Account, who.sid)
-        assert caller is not None
-        for i in range(start, start + count):
-            bought = await purchase_number(
-                session=session, provider=app.state.provider, caller=caller, account_sid=who.sid,
-                phone_number=number(i), settings=dict(settings or {}),
-            )
-            sids.append(bought.sid)
+    assert caller is not None
+    for i in range(start, start + count):
+        bought = await purchase_number(
+            db=database, provider=app.state.provider, caller=caller,
+            request=PurchaseRequest(account_sid=who.sid, phone_number=number(i), settings=dict(settings or {})),
+        )
+        sids.append(bought.sid)
     return sids
 
 
 async def make_application(app: Starlette, who: Credentials, name: str = "Hello app") -> str:
-    async with app.state.sessionmaker() as session:
+    async with app.state.database.session() as session:
         account = await session.get(Account, who.sid)
-        assert account is not None
-        return (await create_application(session=session, account=account, friendly_name=name)).sid
+    assert account is not None
+    application = await create_application(
+        db=app.state.database, caller=account, account_sid=who.sid, friendly_name=name
+    )
+    return application.sid
 
 
 @contextlib.contextmanager
 def count_statements(app: Starlette) -> Iterator[list[str]]:
     """Record every SQL statement the application's engine runs inside the block."""
     statements: list[str] = []
-    engine = app.state.engine.sync_engine
+    engine = app.state.database.engine.sync_engine
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)

@@ -97,7 +97,7 @@ async def test_an_unknown_outcome_is_answered_after_reconcile(app, client, admin
         listed = await client.get(numbers_path(admin.sid, ".json"), auth=admin.auth)
         assert listed.json()["total"] == 0  # a pending number is not shown
         await asyncio.sleep(0.4)
-        await reconcile(sessionmaker=sessionmaker, provider=app.state.provider, grace=timedelta(0))
+        await reconcile(db=app.state.database, provider=app.state.provider, late_window=timedelta(0))
         settled = await buy(client, admin, "order-7", PhoneNumber="+15105550120")
         assert settled.status_code == 200 and settled.json()["phone_number"] == "+15105550120"
         assert carrier.owned == {"5105550120"}

@@ -8,7 +8,7 @@ import logging
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.storage.database import create_engine
+from gateway.storage.database import Database
 from gateway.storage.tables import IncomingPhoneNumber
 from tests.conftest import Credentials, numbers_path
 
@@ -30,13 +30,13 @@ async def test_health_and_readiness(client) -> None:
 
 
 async def test_not_ready_when_the_database_is_unreachable(app, client) -> None:
-    working = app.state.engine
-    app.state.engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
+    working = app.state.database
+    app.state.database = Database.connect("postgresql://nobody@127.0.0.1:1/none")
     try:
         ready = await client.get("/readyz")
     finally:
-        await app.state.engine.dispose()
-        app.state.engine = working
+        await app.state.database.dispose()
+        app.state.database = working
     assert ready.status_code == 503
     assert ready.json()["checks"]["database"].startswith("unavailable")
     assert ready.json()["checks"]["carrier"] == "ok"

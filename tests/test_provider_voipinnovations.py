@@ -1,5 +1,5 @@
 """The VoIP Innovations provider against a fake carrier speaking the apidata protocol on
-127.0.0.1, plus the shared HTTP plumbing (gateway.providers.http) and build_provider."""
+127.0.0.1, plus the shared HTTP plumbing (gateway.providers.http) and build_carrier."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from gateway.providers import build_provider
+from gateway.assembly import build_carrier
+from gateway.domain.numbers import NumberType
 from gateway.providers.base import (
-    NumberType,
     NumberUnavailableError,
     ProviderUnavailableError,
     Purchase,
@@ -437,13 +437,13 @@ def test_transport_failures_say_whether_the_request_may_have_been_acted_on(error
     assert transport_failure("C", "search", error, idempotent=True).outcome_unknown is False
 
 
-# -- build_provider ---------------------------------------------------------------------------
+# -- build_carrier ---------------------------------------------------------------------------
 
 
-def test_build_provider_names_every_missing_variable() -> None:
+def test_build_carrier_names_every_missing_variable() -> None:
     settings = Settings(provider="voipinnovations", voipinnovations={"url": "https://vi.example/api2.pl", "login": " "})
     with pytest.raises(SettingsError) as failure:
-        build_provider(settings, None)  # type: ignore[arg-type]
+        build_carrier(settings, None)  # type: ignore[arg-type]
     message = str(failure.value)
     assert "GATEWAY_VOIPINNOVATIONS_LOGIN" in message
     assert "GATEWAY_VOIPINNOVATIONS_PASSWORD" in message
@@ -451,7 +451,7 @@ def test_build_provider_names_every_missing_variable() -> None:
     assert "GATEWAY_VOIPINNOVATIONS_URL" not in message
 
 
-async def test_build_provider_from_the_environment() -> None:
+async def test_build_carrier_from_the_environment() -> None:
     settings = Settings.from_env(
         {
             "GATEWAY_PROVIDER": "voipinnovations",
@@ -461,7 +461,7 @@ async def test_build_provider_from_the_environment() -> None:
             "GATEWAY_VOIPINNOVATIONS_ENDPOINT_GROUP": "g",
         }
     )
-    carrier = build_provider(settings, None)  # type: ignore[arg-type]
+    carrier = build_carrier(settings, None)  # type: ignore[arg-type]
     assert isinstance(carrier, VoipInnovationsProvider)
     await carrier.aclose()
 
@@ -470,4 +470,4 @@ async def test_build_provider_from_the_environment() -> None:
         voipinnovations={"url": "vi.example", "login": "l", "password": "p", "endpoint_group": "g"},
     )
     with pytest.raises(SettingsError, match="GATEWAY_VOIPINNOVATIONS_URL"):
-        build_provider(bad, None)  # type: ignore[arg-type]
+        build_carrier(bad, None)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""The Vonage provider against a fake Vonage Numbers API on 127.0.0.1, and build_provider."""
+"""The Vonage provider against a fake Vonage Numbers API on 127.0.0.1, and build_carrier."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import AsyncIterator, Iterator
 
 import pytest
 
-from gateway.providers import build_provider
+from gateway.assembly import build_carrier
+from gateway.domain.numbers import NumberType
 from gateway.providers.base import (
-    NumberType,
     NumberUnavailableError,
     ProviderUnavailableError,
     Purchase,
@@ -386,19 +386,19 @@ async def test_countries(provider, fake) -> None:
     assert sum(fake.calls.values()) == 0
 
 
-# -- build_provider ---------------------------------------------------------------------------
+# -- build_carrier ---------------------------------------------------------------------------
 
 
-async def test_build_provider_defaults_the_url_and_names_missing_credentials() -> None:
+async def test_build_carrier_defaults_the_url_and_names_missing_credentials() -> None:
     with pytest.raises(SettingsError) as failure:
-        build_provider(Settings(provider="vonage", vonage={"api_key": "k"}), None)  # type: ignore[arg-type]
+        build_carrier(Settings(provider="vonage", vonage={"api_key": "k"}), None)  # type: ignore[arg-type]
     assert "GATEWAY_VONAGE_API_SECRET is required when GATEWAY_PROVIDER=vonage" in str(failure.value)
     assert "GATEWAY_VONAGE_URL" not in str(failure.value)
 
     settings = Settings.from_env(
         {"GATEWAY_PROVIDER": "vonage", "GATEWAY_VONAGE_API_KEY": "k", "GATEWAY_VONAGE_API_SECRET": "s"}
     )
-    carrier = build_provider(settings, None)  # type: ignore[arg-type]
+    carrier = build_carrier(settings, None)  # type: ignore[arg-type]
     assert isinstance(carrier, VonageProvider)
     assert str(carrier._http.client.base_url).rstrip("/") == DEFAULT_URL
     await carrier.aclose()

@@ -221,11 +221,12 @@ async def test_bad_input_never_gives_a_500(client, admin: Credentials) -> None:
         assert_error(response, 401, 20003)
         assert response.headers["www-authenticate"] == 'Basic realm="Restcomm realm"'
 
-    # a body that is not UTF-8, and NUL characters anywhere
-    response = await client.post(path, content=b"PhoneNumber=%2B15105555555&FriendlyName=\xff\xfe", auth=admin.auth,
-                                 headers={"content-type": "application/x-www-form-urlencoded"})
-    assert response.status_code == 200, response.text
-    assert response.json()["friendly_name"] == "\ufffd\ufffd"
+    # a body that is not UTF-8, and NUL characters anywhere: refused, naming the parameter, nothing stored
+    for body in (b"PhoneNumber=%2B15105555555&FriendlyName=\xff\xfe", b"PhoneNumber=%2B15105555555&FriendlyName=%FF"):
+        response = await client.post(path, content=body, auth=admin.auth,
+                                     headers={"content-type": "application/x-www-form-urlencoded"})
+        assert_error(response, 400, 20001, "FriendlyName", "UTF-8")
+    assert (await client.get(path, auth=admin.auth)).json()["total"] == 0
     for data in ({"PhoneNumber": "+14155550123", "FriendlyName": "a\x00b"},
                  {"PhoneNumber": "12\x0034", "isSIP": "true"},
                  {"PhoneNumber": "+14155550123", "VoiceUrl": "https://example.com/\x00"}):

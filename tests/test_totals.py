@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from gateway.providers.sandbox import SandboxProvider
 from gateway.services.reconcile import reconcile
 from gateway.storage.tables import IncomingPhoneNumber, SandboxSoldNumber, utcnow
 from tests.conftest import Credentials, numbers_path
@@ -17,7 +16,7 @@ async def total(client, who: Credentials, **filters: str) -> int:  # type: ignor
     return int(response.json()["total"])
 
 
-async def test_totals_follow_every_change(client, admin: Credentials, make_account, sessionmaker) -> None:
+async def test_totals_follow_every_change(app, client, admin: Credentials, make_account, sessionmaker) -> None:
     child = await make_account(admin)
     sids = []
     for n in range(5):
@@ -40,6 +39,6 @@ async def test_totals_follow_every_change(client, admin: Credentials, make_accou
         session.add(SandboxSoldNumber(phone_number="+15105559999"))
         await session.commit()
     assert await total(client, admin) == 4
-    await reconcile(sessionmaker=sessionmaker, provider=SandboxProvider(sessionmaker))
+    await reconcile(db=app.state.database, provider=app.state.provider)
     assert await total(client, admin) == 5
     assert await assert_totals_match(sessionmaker) == {admin.sid: 5, child.sid: 1}

@@ -1,18 +1,17 @@
-"""The per-request GraphQL context: sessions, caller, provider, loaders, request id."""
+"""The per-request GraphQL context: the request's database, caller, provider, loaders, request id."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.graphql.loaders import Loaders, create_loaders
 from gateway.providers.base import Provider
-from gateway.storage.database import SessionMaker
+from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
 
 
@@ -20,20 +19,15 @@ from gateway.storage.tables import Account
 class GraphQLContext:
     request: Request
     response: Response | None
-    sessionmaker: SessionMaker
+    #: the request's sessions: sibling resolvers take turns, one connection at a time
+    db: RequestDatabase
     provider: Provider
     #: None only while serving the GraphiQL page, which runs no operation
     caller: Account | None
     loaders: Loaders
     request_id: str
-
-    def session(self) -> AsyncSession:
-        """A new session, used as `async with ctx.session() as session:`.
-
-        Each resolver opens its own: sibling resolvers run concurrently and one
-        `AsyncSession` must not be shared between them.
-        """
-        return self.sessionmaker()
+    #: whether the request named its operation (a document of several must)
+    operation_named: bool = True
 
     @property
     def viewer(self) -> Account:
@@ -52,14 +46,15 @@ def request_id_of(request: Request) -> str:
     return str(state["request_id"])
 
 
-def build_context(request: Request, response: Response | None, caller: Account | None) -> GraphQLContext:
-    state = request.app.state
+def build_context(
+    request: Request, response: Response | None, db: RequestDatabase, caller: Account | None
+) -> GraphQLContext:
     return GraphQLContext(
         request=request,
         response=response,
-        sessionmaker=state.sessionmaker,
-        provider=state.provider,
+        db=db,
+        provider=request.app.state.provider,
         caller=caller,
-        loaders=create_loaders(state.sessionmaker, caller),
+        loaders=create_loaders(db, caller),
         request_id=request_id_of(request),
     )

@@ -9,16 +9,18 @@ same `code` and `restcommCode` in its extensions (never masked: it is expected).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import NoReturn
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import NoReturn, TypeVar
 
 from graphql import GraphQLError
 
+from gateway.graphql.context import Info
 from gateway.graphql.types import UserError, error_code
-from gateway.services.errors import ErrorCode, ServiceError
+from gateway.services.errors import ErrorCode, ServiceError, ServiceUnavailable
 from gateway.services.route_families import CAPABILITY_COLUMNS, SETTINGS_BY_COLUMN
 
 FieldPath = Sequence[str]
+Payload = TypeVar("Payload")
 
 
 def lower_camel(snake: str) -> str:
@@ -64,7 +66,28 @@ def client_error(message: str, code: ErrorCode = ErrorCode.INVALID_PARAMETER, **
     )
 
 
-def raise_query_error(error: ServiceError, arguments: Mapping[str, str] | None = None) -> NoReturn:
+def raise_query_error(info: Info, error: ServiceError, arguments: Mapping[str, str] | None = None) -> NoReturn:
     """Re-raise a ServiceError from a query resolver; `arguments` maps service field → argument."""
+    note_unavailable(info, error)
     name = (arguments or {}).get(error.field or "") or (lower_camel(error.field) if error.field else None)
     raise client_error(error.message_for(name), error.code) from error
+
+
+async def mutation_payload(
+    info: Info, action: Awaitable[Payload], failed: Callable[[list[UserError]], Payload],
+    paths: Mapping[str, FieldPath] | None = None,
+) -> Payload:
+    """The mutation's payload, or `failed(userErrors)` when the service refuses."""
+    try:
+        return await action
+    except ServiceError as error:
+        note_unavailable(info, error)
+        return failed([user_error(error, paths)])
+
+
+def note_unavailable(info: Info, error: ServiceError) -> None:
+    """The gateway itself ran out of a resource: the whole answer is a 503 with Retry-After."""
+    response = info.context.response
+    if isinstance(error, ServiceUnavailable) and response is not None:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(error.retry_after)

@@ -3,8 +3,8 @@ query per request, whatever the page size.
 
 Created in the context getter for each request, never process-wide: a shared loader
 would cache one tenant's rows for another and outlive the event loop it was made on.
-Each batch opens a session of its own, so loaders never share an `AsyncSession` with
-a sibling resolver running at the same time.
+Each batch takes its turn on the request's database (`RequestDatabase`), so loaders
+never share a session with a sibling resolver running at the same time.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
-from gateway.storage.database import SessionMaker
+from gateway.storage.database import RequestDatabase
 from gateway.storage.queries import accounts_by_sid, applications_by_sid
 from gateway.storage.tables import Account, Application
 
@@ -25,14 +25,14 @@ class Loaders:
     applications: DataLoader[str, Application | None]
 
 
-def create_loaders(sessionmaker: SessionMaker, caller: Account | None) -> Loaders:
+def create_loaders(db: RequestDatabase, caller: Account | None) -> Loaders:
     async def load_accounts(sids: Sequence[str]) -> list[Account | None]:
-        async with sessionmaker() as session:
+        async with db.session() as session:
             found = await accounts_by_sid(session, sids)
         return [found.get(sid) for sid in sids]
 
     async def load_applications(sids: Sequence[str]) -> list[Application | None]:
-        async with sessionmaker() as session:
+        async with db.session() as session:
             found = await applications_by_sid(session, sids)
         return [found.get(sid) for sid in sids]
 

@@ -16,13 +16,13 @@ from starlette.responses import JSONResponse, Response
 from gateway.rest.context import basic_credentials
 from gateway.rest.responses import AUTH_CHALLENGE
 from gateway.services import accounts
-from gateway.services.errors import ErrorCode, ServiceError
-from gateway.storage.database import SessionMaker
+from gateway.services.errors import ErrorCode, RetryLater, ServiceError
+from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
 
 
 class AuthenticationFailed(Exception):
-    """The request is refused before execution (401 or 403)."""
+    """The request is refused before execution: 401, 403, or 503 when the gateway is busy."""
 
     def __init__(self, error: ServiceError) -> None:
         super().__init__(error.message_for())
@@ -30,10 +30,12 @@ class AuthenticationFailed(Exception):
 
     @property
     def status_code(self) -> int:
-        return 401 if self.error.code is ErrorCode.UNAUTHENTICATED else 403
+        return {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.SERVICE_UNAVAILABLE: 503}.get(self.error.code, 403)
 
     def response(self, request_id: str) -> Response:
-        headers = AUTH_CHALLENGE if self.status_code == 401 else {}
+        headers = dict(AUTH_CHALLENGE) if self.status_code == 401 else {}
+        if isinstance(self.error, RetryLater):
+            headers["Retry-After"] = str(self.error.retry_after)
         body = {
             "data": None,
             "errors": [{
@@ -48,11 +50,10 @@ class AuthenticationFailed(Exception):
         return JSONResponse(body, status_code=self.status_code, headers=headers)
 
 
-async def authenticate_request(request: Request, sessionmaker: SessionMaker) -> Account:
+async def authenticate_request(request: Request, db: RequestDatabase) -> Account:
     """The caller named by the request's HTTP Basic credentials, or AuthenticationFailed."""
     try:
         username, secret = basic_credentials(request)
-        async with sessionmaker() as session:
-            return await accounts.authenticate(session=session, username=username, secret=secret)
+        return await accounts.authenticate(db=db, username=username, secret=secret)
     except ServiceError as error:
         raise AuthenticationFailed(error) from None

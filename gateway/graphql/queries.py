@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from gateway.domain.numbers import NumberFilters
 from gateway.graphql import descriptions as text
 from gateway.graphql.connection import (
     IncomingPhoneNumberConnection,
@@ -56,19 +57,21 @@ def selects(info: Info, name: str) -> bool:
 
 
 async def visible_account(info: Info, sid: str) -> tables.Account | None:
-    async with info.context.session() as session:
-        try:
-            return await accounts.get_account(session=session, caller=info.context.viewer, account_sid=sid)
-        except (Forbidden, NotFound):
-            return None
+    try:
+        return await accounts.get_account(db=info.context.db, caller=info.context.viewer, account_sid=sid)
+    except (Forbidden, NotFound):
+        return None
+    except ServiceError as error:
+        raise_query_error(info, error)
 
 
 async def visible_number(info: Info, sid: str) -> tables.IncomingPhoneNumber | None:
-    async with info.context.session() as session:
-        try:
-            return await numbers.get_number(session=session, caller=info.context.viewer, number_sid=sid)
-        except NotFound:
-            return None
+    try:
+        return await numbers.get_number(db=info.context.db, caller=info.context.viewer, number_sid=sid)
+    except NotFound:
+        return None
+    except ServiceError as error:
+        raise_query_error(info, error)
 
 
 @strawberry.type(description="What an account can read: itself, its subaccounts, their numbers, the carrier's offer.")
@@ -118,25 +121,24 @@ class Query:
             unset_to_none, (account_sid, number_type, phone_number, friendly_name, first, after, last, before)
         )
         window = page_request(first, after, last, before)
-        filters = listing.NumberFilters(
-            number_type=number_type.value if number_type else None,
+        filters = NumberFilters(
+            number_type=number_type.to_service() if number_type else None,
             phone_number=phone_number,
             friendly_name=friendly_name,
             include_beta=beta is not False,
         )
         viewer = info.context.viewer
         try:
-            async with info.context.session() as session:
-                found = await listing.list_numbers_window(
-                    session=session,
-                    caller=viewer,
-                    account_sid=account_sid or viewer.sid,
-                    filters=filters,
-                    with_total=selects(info, "totalCount"),  # no COUNT unless asked for
-                    **window,
-                )
+            found = await listing.list_numbers_window(
+                db=info.context.db,
+                caller=viewer,
+                account_sid=account_sid or viewer.sid,
+                filters=filters,
+                with_total=selects(info, "totalCount"),  # no COUNT unless asked for
+                **window,
+            )
         except ServiceError as error:
-            raise_query_error(error, {"account_sid": "accountSid"})
+            raise_query_error(info, error, {"account_sid": "accountSid"})
         return connection(found)
 
     @strawberry.field(description="Search the carrier for numbers to buy (AvailablePhoneNumbers).")
@@ -156,25 +158,27 @@ class Query:
     ) -> list[AvailablePhoneNumber]:
         viewer = info.context.viewer
         try:
-            async with info.context.session() as session:
-                found = await available.search_available_numbers(
-                    session=session,
-                    provider=info.context.provider,
-                    caller=viewer,
-                    account_sid=viewer.sid,
-                    country=country,
-                    number_type=number_type.to_service(),
-                    search=available.AvailableSearch(
-                        area_code=unset_to_none(area_code), contains=unset_to_none(contains), limit=first
-                    ),
-                )
+            found = await available.search_available_numbers(
+                db=info.context.db,
+                provider=info.context.provider,
+                caller=viewer,
+                account_sid=viewer.sid,
+                country=country,
+                number_type=number_type.to_service(),
+                search=available.AvailableSearch(
+                    area_code=unset_to_none(area_code), contains=unset_to_none(contains), limit=first
+                ),
+            )
         except ServiceError as error:
-            raise_query_error(error, {"iso_country": "country", "range_size": "first", "area_code": "areaCode"})
+            raise_query_error(info, error, {"iso_country": "country", "range_size": "first", "area_code": "areaCode"})
         return found  # type: ignore[return-value]
 
     @strawberry.field(description="The countries the carrier has numbers in (ISO 3166 codes).")
     async def available_countries(self, info: Info) -> list[str]:
+        viewer = info.context.viewer
         try:
-            return await available.available_countries(provider=info.context.provider)
+            return await available.available_countries(
+                db=info.context.db, provider=info.context.provider, caller=viewer, account_sid=viewer.sid
+            )
         except ServiceError as error:
-            raise_query_error(error)
+            raise_query_error(info, error)

@@ -34,6 +34,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.graphql.costs import CarrierSearchLimit
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.queries import Query
 from gateway.graphql.types import SCALAR_MAP, Account, IncomingPhoneNumber
@@ -127,6 +128,29 @@ class DepthLimit(QueryDepthLimiter):
         AddValidationRules.__init__(self, self.RULES)
 
 
+class CarrierSearches(AddValidationRules):
+    """At most `costs.MAX_CARRIER_SEARCHES` carrier searches per operation."""
+
+    def __init__(self) -> None:
+        super().__init__([CarrierSearchLimit])
+
+
+class OperationNameRequired(SchemaExtension):
+    """A document with several operations must say which to run (GraphQL spec,
+    GetOperation): Strawberry would otherwise run the first one."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operations = [d for d in (document.definitions if document else ()) if isinstance(d, OperationDefinitionNode)]
+        named = getattr(context.context, "operation_named", True)  # set by the view from the request
+        if len(operations) > 1 and not named:
+            missing = GraphQLError("the document has several operations: say which one to run with operationName")
+            # A new list: the one ValidationCache set is shared by every request of this document.
+            context.pre_execution_errors = [*(context.pre_execution_errors or []), missing]
+        yield
+
+
 class AliasLimit(MaxAliasesLimiter):
     """MaxAliasesLimiter(max_alias_count=MAX_ALIASES) whose rule is built once (see DepthLimit)."""
 
@@ -141,8 +165,10 @@ def extensions() -> list[Any]:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         DepthLimit,
         AliasLimit,
+        CarrierSearches,
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        OperationNameRequired,  # after ValidationCache, whose errors it adds to
         MaskUnexpectedErrors,
         OperationMetrics,
     ]

@@ -1,14 +1,20 @@
 """The ASGI view at /graphql: Strawberry's view with the gateway's context and refusals.
 
 - Every operation needs HTTP Basic credentials (401 with the Restcomm realm, 403 for
-  an account that is not active), checked before anything runs.
+  an account that is not active, 503 with Retry-After when no database connection is
+  free), checked before anything runs.
 - The GraphiQL page (GET with `Accept: text/html` and no query) is served without
   credentials: it is static and holds no data; its requests then authenticate.
-  Its HTML comes from `gateway.graphql.ide` (assets served by the gateway itself) when
-  that module is installed, else from Strawberry's default.
+- Hostile requests are refused with a 4xx before execution: a body over
+  `web.body.MAX_BODY` (413, streamed bodies included), JSON that does not parse
+  (orjson: invalid UTF-8, lone surrogates, nesting over 1,024), variables nested deeper
+  than `MAX_VARIABLE_DEPTH` or holding characters no text may hold, a query string that
+  is not valid UTF-8. Several operations without `operationName` are refused by the
+  schema (`schema.OperationNameRequired`).
 - Mutations over GET: 405 with `Allow: POST` (GraphQL over HTTP).
 - Transport errors answer JSON `{"errors": [...]}`, not plain text; an unexpected
-  failure outside execution is logged and answered 500 with the request id.
+  failure outside execution is logged and answered 500 with the request id; a client
+  that went away is no error (the access log says 499).
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from gateway.graphql import ide
@@ -28,8 +36,15 @@ from gateway.graphql.context import GraphQLContext, build_context, request_id_of
 from gateway.graphql.permissions import AuthenticationFailed, authenticate_request
 from gateway.graphql.schema import UNEXPECTED
 from gateway.graphql.schema import schema as default_schema
+from gateway.services.errors import ServiceError
+from gateway.services.validation import forbidden_character
+from gateway.web.body import BodyTooLarge
+from gateway.web.forms import parse_parameters
 
 log = logging.getLogger("gateway.graphql")
+
+#: our deepest input is input.voice.url: 3 levels; anything far deeper is not a request
+MAX_VARIABLE_DEPTH = 16
 
 
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
@@ -42,11 +57,19 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             return
         request = Request(scope, receive)
         try:
+            if request.method == "GET":
+                parse_parameters(scope.get("query_string", b""))  # strict: invalid UTF-8 is a 400
             response = await self.run(request)
         except AuthenticationFailed as refused:
             response = refused.response(request_id_of(request))
         except HTTPException as error:
             response = _transport_error(error.status_code, error.reason, request_id_of(request), request.method)
+        except ServiceError as error:
+            response = _transport_error(400, error.message_for(), request_id_of(request), request.method)
+        except BodyTooLarge as error:
+            response = _transport_error(413, str(error), request_id_of(request), request.method)
+        except ClientDisconnect:
+            raise  # nobody to answer; the access log records it
         except Exception:
             request_id = request_id_of(request)
             log.exception("unexpected error serving GraphQL (request id %s)", request_id)
@@ -57,11 +80,31 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         return self.should_render_graphql_ide(self.request_adapter_class(request))
 
     async def get_context(self, request: Request, response: Any) -> GraphQLContext:  # type: ignore[override]
-        state = request.app.state
-        caller = None if self.is_ide_request(request) else await authenticate_request(request, state.sessionmaker)
-        return build_context(request, response, caller)
+        db = request.app.state.database.for_request()
+        caller = None if self.is_ide_request(request) else await authenticate_request(request, db)
+        return build_context(request, response, db, caller)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            raise HTTPException(400, f"the request body is not valid JSON: {error}") from None
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        parsed = await super().parse_http_body(request)
+        for data in parsed if isinstance(parsed, list) else [parsed]:
+            if data.query is not None and (problem := _forbidden_in_document(data.query)):
+                raise HTTPException(400, f"the query must not contain {problem}")
+            for name, value in (("variables", data.variables), ("extensions", data.extensions),
+                                ("operationName", data.operation_name)):
+                if (problem := _problem_in(value, name, 0)) is not None:
+                    raise HTTPException(400, problem)
+        return parsed
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        context, data = kwargs.get("context"), kwargs.get("request_data")
+        if isinstance(context, GraphQLContext) and data is not None:
+            context.operation_named = data.operation_name is not None
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as error:
@@ -73,6 +116,30 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         # The self-hosted GraphiQL (never Strawberry's CDN page), under a strict CSP.
         endpoint = request.url.path
         return HTMLResponse(ide.graphiql_html(endpoint=endpoint), headers=ide.graphiql_headers(endpoint))
+
+
+def _forbidden_in_document(query: str) -> str | None:
+    # Tabs and line breaks are a document's own whitespace; nothing else of the kind is.
+    return forbidden_character(query.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+
+
+def _problem_in(value: Any, path: str, depth: int) -> str | None:
+    """What makes a JSON value of the request unacceptable, naming where it is, or None."""
+    if depth > MAX_VARIABLE_DEPTH:
+        return f"{path} is nested deeper than {MAX_VARIABLE_DEPTH} levels"
+    if isinstance(value, str):
+        problem = forbidden_character(value)
+        return f"{path} must not contain {problem}" if problem else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _problem_in(key, f"{path} (a key)", depth) or _problem_in(item, f"{path}.{key}", depth + 1)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if found := _problem_in(item, f"{path}[{index}]", depth + 1):
+                return found
+    return None
 
 
 def _transport_error(status: int, message: str, request_id: str, method: str) -> Response:

@@ -1,53 +1,5 @@
-"""DID carriers behind one protocol (`base.Provider`): one module per carrier."""
+"""DID carriers behind one protocol (`base.Provider`): one module per carrier.
 
-from __future__ import annotations
-
-from typing import Mapping
-
-from gateway.providers.base import Provider
-from gateway.providers.sandbox import SandboxProvider
-from gateway.settings import Settings, SettingsError
-from gateway.storage.database import SessionMaker
-
-
-def build_provider(settings: Settings, sessionmaker: SessionMaker) -> Provider:
-    if settings.provider == "sandbox":
-        return SandboxProvider(sessionmaker)
-    if settings.provider == "voipinnovations":
-        from gateway.providers.voipinnovations import VoipInnovationsProvider
-
-        values = _required(
-            settings.voipinnovations, "GATEWAY_VOIPINNOVATIONS_", ("url", "login", "password", "endpoint_group")
-        )
-        return VoipInnovationsProvider(
-            url=values["url"],
-            login=values["login"],
-            password=values["password"],
-            endpoint_group=values["endpoint_group"],
-        )
-    if settings.provider == "vonage":
-        from gateway.providers.vonage import DEFAULT_URL, VonageProvider
-
-        values = _required(
-            {"url": DEFAULT_URL, **{k: v for k, v in settings.vonage.items() if v.strip()}},
-            "GATEWAY_VONAGE_",
-            ("url", "api_key", "api_secret"),
-        )
-        return VonageProvider(api_key=values["api_key"], api_secret=values["api_secret"], url=values["url"])
-    raise SettingsError(f"GATEWAY_PROVIDER={settings.provider}: unknown carrier")
-
-
-def _required(values: Mapping[str, str], prefix: str, names: tuple[str, ...]) -> dict[str, str]:
-    """The named values, stripped; a SettingsError naming every missing variable."""
-    provider = prefix.removeprefix("GATEWAY_").rstrip("_").lower()
-    found = {name: (values.get(name) or "").strip() for name in names}
-    missing = [f"{prefix}{name.upper()}" for name, value in found.items() if not value]
-    if missing:
-        raise SettingsError(
-            f"{' and '.join(missing) if len(missing) < 3 else ', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} required when GATEWAY_PROVIDER={provider}"
-        )
-    url = found.get("url", "")
-    if url and not url.startswith(("http://", "https://")):
-        raise SettingsError(f"{prefix}URL={url!r} must be an http:// or https:// URL")
-    return found
+Providers know nothing of the gateway's storage or settings: `gateway.assembly` builds
+the configured one and hands it what it needs (URLs, credentials, the sandbox's ledger).
+"""

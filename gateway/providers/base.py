@@ -8,14 +8,9 @@ its own) and never see HTTP requests from clients.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Mapping, Protocol
 
-
-class NumberType(str, Enum):
-    LOCAL = "local"
-    TOLL_FREE = "tollfree"
-    MOBILE = "mobile"
+from gateway.domain.numbers import NumberType
 
 
 @dataclass(frozen=True)
@@ -129,6 +124,10 @@ class ProviderUnavailableError(ProviderError):
 
 class Provider(Protocol):
     name: str
+    #: seconds a call may take at most, retries included (owned_numbers aside, which walks
+    #: the whole account); the service layer holds every call to it, and a purchase or
+    #: release whose call ran out may still be acted on by the carrier
+    call_timeout: float
 
     async def search(
         self, country: str, number_type: NumberType, filters: SearchFilters

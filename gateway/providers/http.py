@@ -64,6 +64,15 @@ class HttpOptions:
     retry_budget: float = 15.0
     max_connections: int = 20
 
+    def exchange_seconds(self) -> float:
+        """The longest one HTTP exchange can take (connect, send, wait for the answer)."""
+        return self.pool_timeout + self.connect_timeout + self.write_timeout + self.read_timeout
+
+    def call_seconds(self, exchanges: int) -> float:
+        """The longest a call of `exchanges` sequential exchanges can take, retries included
+        (a retry starts only within the budget, and then takes at most one exchange)."""
+        return exchanges * (self.retry_budget + self.exchange_seconds())
+
     def timeout(self) -> httpx.Timeout:
         return httpx.Timeout(
             connect=self.connect_timeout,

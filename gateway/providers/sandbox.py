@@ -1,9 +1,10 @@
-"""The embedded sandbox carrier: deterministic inventory, no network, state in our database.
+"""The embedded sandbox carrier: deterministic inventory, no network.
 
 Inventory: US and CA local numbers in every valid area code, US toll-free (800, 833,
-844, 855, 866, 877, 888), and GB local, mobile and toll-free numbers. Any valid
-number of those kinds can be bought once; what was sold is recorded in the
-``sandbox_sold_number`` table, so it stays sold across restarts.
+844, 855, 866, 877, 888), and GB local, mobile and toll-free numbers. Any number of
+those kinds that `phonenumbers` considers valid can be bought once. What was sold is
+kept by a `SalesLedger` the gateway hands over at assembly (its database, so sales
+survive restarts; `MemoryLedger` otherwise): the sandbox itself knows nothing of storage.
 
 Magic numbers, like Twilio's test credentials, let front-ends exercise error paths:
 
@@ -14,20 +15,25 @@ Magic numbers, like Twilio's test credentials, let front-ends exercise error pat
 ====================  =====================================================
 
 Numbers in the newest area codes (628 local, 833 toll-free) are sold as *beta*.
+
+Searches are bounded by design: candidates are *built* to contain the `Contains`
+pattern (each placement of the pattern in a prefix's free digits is a template whose
+other digits come from a counter) rather than drawn at random and filtered, at most
+`MAX_EXAMINED` of them per search, and the CPU work runs in a worker thread so the
+event loop keeps serving while a search runs.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, NamedTuple
+import asyncio
+import itertools
+from typing import Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 import phonenumbers
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
+from gateway.domain.numbers import NumberType
 from gateway.providers.base import (
     AvailableNumber,
-    NumberType,
     NumberUnavailableError,
     ProviderUnavailableError,
     Purchase,
@@ -35,12 +41,11 @@ from gateway.providers.base import (
     in_place,
     satisfies,
 )
-from gateway.storage.database import SessionMaker
-from gateway.storage.tables import SandboxSoldNumber
 
 MAGIC_UNAVAILABLE = "+15005550000"
 MAGIC_UNREACHABLE = "+15005550001"
 MAGIC_RELEASE_FAILS = "+15005550002"
+_MAGIC = frozenset({MAGIC_UNAVAILABLE, MAGIC_UNREACHABLE, MAGIC_RELEASE_FAILS})
 
 BETA_AREA_CODES = frozenset({"628", "833"})
 TOLL_FREE_AREA_CODES = ("800", "833", "844", "855", "866", "877", "888")
@@ -85,16 +90,63 @@ PLACES: dict[str, Place] = {
     "+1514": Place("QC", "MONTREAL", None, "H2Y", 45.50, -73.57),
     "+44207946": Place("London", "LONDON", None, "WC2N", 51.51, -0.13),
 }
-#: candidates examined per search before giving up (keeps a search bounded)
-SCAN_LIMIT = 20_000
+#: candidate numbers examined per search at most, whatever it asks (a bound on CPU)
+MAX_EXAMINED = 4000
+#: valid candidates produced per step in the worker thread before the ledger is asked
+_BATCH = 100
 _STEP = 7919  # prime, coprime with 10: walks every suffix once, in a scattered order
+
+
+class SalesLedger(Protocol):
+    """Where the sandbox remembers what it sold."""
+
+    async def record_sale(self, phone_number: str) -> bool:
+        """Record a sale; False if the number was already sold."""
+        ...
+
+    async def cancel_sale(self, phone_number: str) -> None: ...
+
+    async def sold_among(self, phone_numbers: Sequence[str]) -> set[str]: ...
+
+    async def sold(self) -> list[str]: ...
+
+    async def sold_count(self, prefix: str) -> int:
+        """How many numbers starting with `prefix` are sold."""
+        ...
+
+
+class MemoryLedger:
+    """A ledger in process memory: for a sandbox whose sales need not survive a restart."""
+
+    def __init__(self) -> None:
+        self._sold: set[str] = set()
+
+    async def record_sale(self, phone_number: str) -> bool:
+        if phone_number in self._sold:
+            return False
+        self._sold.add(phone_number)
+        return True
+
+    async def cancel_sale(self, phone_number: str) -> None:
+        self._sold.discard(phone_number)
+
+    async def sold_among(self, phone_numbers: Sequence[str]) -> set[str]:
+        return self._sold.intersection(phone_numbers)
+
+    async def sold(self) -> list[str]:
+        return sorted(self._sold)
+
+    async def sold_count(self, prefix: str) -> int:
+        return sum(1 for number in self._sold if number.startswith(prefix))
 
 
 class SandboxProvider:
     name = "sandbox"
+    #: no network: a call never takes long, and nothing it does can happen later
+    call_timeout = 5.0
 
-    def __init__(self, sessionmaker: SessionMaker) -> None:
-        self._sessionmaker = sessionmaker
+    def __init__(self, ledger: SalesLedger | None = None) -> None:
+        self._ledger = ledger if ledger is not None else MemoryLedger()
 
     async def countries(self) -> list[str]:
         return sorted({country for country, _ in INVENTORY})
@@ -102,38 +154,23 @@ class SandboxProvider:
     async def search(
         self, country: str, number_type: NumberType, filters: SearchFilters
     ) -> list[AvailableNumber]:
-        country = country.upper()
-        if (country, number_type) not in INVENTORY:
-            return []
-        prefixes, free_digits = INVENTORY[(country, number_type)]
-        if filters.area_code:
-            prefixes, free_digits = (f"+1{filters.area_code}",), 7
-        elif any((filters.in_region, filters.in_postal_code, filters.in_rate_center, filters.in_lata)):
-            # Only scan where the place filters can match.
-            prefixes = tuple(
-                p for p in prefixes
-                if p in PLACES
-                and in_place(PLACES[p].region, PLACES[p].postal_code, PLACES[p].rate_center, PLACES[p].lata, filters)
-            )
         wanted = filters.offset + filters.limit
+        country = country.upper()
+        prefixes, free_digits = _searched(country, number_type, filters)
+        skip = 0
+        if prefixes and not filters.contains:
+            # Searches walk each prefix in one order and what they offer gets bought first:
+            # begin past as many numbers as are sold there, so an area code that sold
+            # thousands still answers within the bound on candidates examined.
+            skip = sum([await self._ledger.sold_count(prefix) for prefix in prefixes]) // len(prefixes)
+        matching = _matching(country, number_type, prefixes, free_digits, filters, skip)
         found: list[AvailableNumber] = []
-        batch: list[AvailableNumber] = []
-        for candidate in _candidates(prefixes, free_digits):
-            parsed = phonenumbers.parse(candidate)
-            if phonenumbers.region_code_for_number(parsed) != country:
-                continue
-            if not phonenumbers.is_valid_number(parsed) or candidate in _MAGIC:
-                continue
-            available = _available(candidate, parsed, country, number_type)
-            if not satisfies(available, filters):
-                continue
-            batch.append(available)
-            if len(batch) >= 50:
-                found += await self._unsold(batch)
-                batch = []
-                if len(found) >= wanted:
-                    break
-        found += await self._unsold(batch)
+        while len(found) < wanted:
+            batch = await asyncio.to_thread(lambda: list(itertools.islice(matching, _BATCH)))
+            if not batch:
+                break
+            sold = await self._ledger.sold_among([n.phone_number for n in batch])
+            found += [n for n in batch if n.phone_number not in sold]
         return found[filters.offset : wanted]
 
     async def buy(
@@ -146,15 +183,12 @@ class SandboxProvider:
         parsed = phonenumbers.parse(phone_number)
         country = phonenumbers.region_code_for_number(parsed)
         if not any(c == country for c, _ in INVENTORY):
-            raise NumberUnavailableError(f"the sandbox carrier has no numbers in {country}")
-        async with self._sessionmaker() as session:
-            session.add(SandboxSoldNumber(phone_number=phone_number))
-            try:
-                await session.commit()
-            except IntegrityError:
-                raise NumberUnavailableError(f"{phone_number} is already sold") from None
-        capabilities = CAPABILITIES[number_type]
-        return Purchase(phone_number, beta=_is_beta(phone_number), capabilities=capabilities)
+            raise NumberUnavailableError(f"the sandbox carrier has no numbers in {country or 'that numbering plan'}")
+        if not phonenumbers.is_valid_number(parsed):
+            raise NumberUnavailableError(f"the sandbox carrier does not sell {phone_number}: it is not an assigned number")
+        if not await self._ledger.record_sale(phone_number):
+            raise NumberUnavailableError(f"{phone_number} is already sold")
+        return Purchase(phone_number, beta=_is_beta(phone_number), capabilities=CAPABILITIES[number_type])
 
     async def update(self, phone_number: str, routes: Mapping[str, object]) -> None:
         return None
@@ -162,49 +196,100 @@ class SandboxProvider:
     async def cancel(self, phone_number: str) -> None:
         if phone_number == MAGIC_RELEASE_FAILS:
             raise ProviderUnavailableError("sandbox carrier unreachable (magic number)")
-        async with self._sessionmaker() as session:
-            # Cancelling what is not sold is a no-op, so a retried cancel succeeds.
-            await session.exec(
-                delete(SandboxSoldNumber).where(col(SandboxSoldNumber.phone_number) == phone_number)
-            )
-            await session.commit()
+        # Cancelling what is not sold is a no-op, so a retried cancel succeeds.
+        await self._ledger.cancel_sale(phone_number)
+
+    async def owns(self, phone_number: str) -> bool | None:
+        return bool(await self._ledger.sold_among([phone_number]))
+
+    async def owned_numbers(self) -> list[str] | None:
+        return await self._ledger.sold()
 
     async def aclose(self) -> None:
         return None
 
-    async def owns(self, phone_number: str) -> bool | None:
-        async with self._sessionmaker() as session:
-            return await session.get(SandboxSoldNumber, phone_number) is not None
 
-    async def owned_numbers(self) -> list[str] | None:
-        async with self._sessionmaker() as session:
-            return list(
-                await session.exec(
-                    select(SandboxSoldNumber.phone_number).order_by(SandboxSoldNumber.phone_number)
-                )
-            )
-
-    async def _unsold(self, numbers: list[AvailableNumber]) -> list[AvailableNumber]:
-        if not numbers:
-            return []
-        async with self._sessionmaker() as session:
-            wanted = [n.phone_number for n in numbers]
-            sold = set(
-                await session.exec(
-                    select(SandboxSoldNumber.phone_number).where(col(SandboxSoldNumber.phone_number).in_(wanted))
-                )
-            )
-        return [n for n in numbers if n.phone_number not in sold]
+def _searched(
+    country: str, number_type: NumberType, filters: SearchFilters
+) -> tuple[tuple[str, ...], int]:
+    """The prefixes a search walks, and the free digits after each."""
+    if (country, number_type) not in INVENTORY:
+        return (), 0
+    prefixes, free_digits = INVENTORY[(country, number_type)]
+    if filters.area_code:
+        return (f"+1{filters.area_code}",), 7
+    if any((filters.in_region, filters.in_postal_code, filters.in_rate_center, filters.in_lata)):
+        prefixes = tuple(  # only where the place filters can match
+            p for p in prefixes
+            if p in PLACES
+            and in_place(PLACES[p].region, PLACES[p].postal_code, PLACES[p].rate_center, PLACES[p].lata, filters)
+        )
+    return prefixes, free_digits
 
 
-_MAGIC = frozenset({MAGIC_UNAVAILABLE, MAGIC_UNREACHABLE, MAGIC_RELEASE_FAILS})
+def _matching(
+    country: str, number_type: NumberType, prefixes: Sequence[str], free_digits: int, filters: SearchFilters,
+    skip: int,
+) -> Iterator[AvailableNumber]:
+    """Valid, non-magic numbers of the inventory meeting every filter (CPU only, no I/O)."""
+    for candidate in itertools.islice(containing(prefixes, free_digits, filters.contains, skip=skip), MAX_EXAMINED):
+        if candidate in _MAGIC:
+            continue
+        parsed = phonenumbers.parse(candidate)
+        if phonenumbers.region_code_for_number(parsed) != country or not phonenumbers.is_valid_number(parsed):
+            continue
+        available = _available(candidate, parsed, country, number_type)
+        if satisfies(available, filters):
+            yield available
 
 
-def _candidates(prefixes: tuple[str, ...], free_digits: int) -> Iterator[str]:
-    space = 10**free_digits
-    for k in range(min(SCAN_LIMIT, space)):
-        for prefix in prefixes:
-            yield prefix + str((k * _STEP + 1234) % space).zfill(free_digits)
+def containing(prefixes: Sequence[str], free_digits: int, pattern: str | None, *, skip: int = 0) -> Iterator[str]:
+    """Numbers `prefix` + `free_digits` digits whose digits contain `pattern` (digits, `*`
+    any one digit), each once, in a scattered but deterministic order; each prefix's walk
+    begins `skip` numbers in."""
+    templates = [t for prefix in prefixes for t in _templates(prefix, free_digits, pattern)]
+    seen: set[str] = set()
+    walks = [_fill(template, skip) for template in templates]
+    while walks:
+        for walk in list(walks):
+            number = next(walk, None)
+            if number is None:
+                walks.remove(walk)
+            elif number not in seen:
+                seen.add(number)
+                yield number
+
+
+def _templates(prefix: str, free_digits: int, pattern: str | None) -> Iterable[list[str | None]]:
+    """The prefix's digits followed by free slots (None), with `pattern` placed everywhere it fits."""
+    fixed = list(prefix.lstrip("+"))
+    base: list[str | None] = [*fixed, *([None] * free_digits)]
+    if not pattern:
+        yield base
+        return
+    for offset in range(len(base) - len(pattern) + 1):
+        template = list(base)
+        for position, want in enumerate(pattern, start=offset):
+            if want == "*":
+                continue
+            if template[position] is None:
+                template[position] = want
+            elif template[position] != want:
+                break  # the pattern contradicts the prefix here
+        else:
+            yield template
+
+
+def _fill(template: list[str | None], skip: int = 0) -> Iterator[str]:
+    slots = [i for i, digit in enumerate(template) if digit is None]
+    space = 10 ** len(slots)
+    for step in range(space):
+        k = (step + skip) % space
+        digits = str((k * _STEP + 1234) % space).zfill(len(slots)) if slots else ""
+        filled = list(template)
+        for slot, digit in zip(slots, digits, strict=True):
+            filled[slot] = digit
+        yield "+" + "".join(d for d in filled if d is not None)
 
 
 def _is_beta(phone_number: str) -> bool:

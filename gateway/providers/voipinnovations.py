@@ -73,9 +73,9 @@ from typing import Iterator, Mapping
 import httpx
 import phonenumbers
 
+from gateway.domain.numbers import NumberType
 from gateway.providers.base import (
     AvailableNumber,
-    NumberType,
     NumberUnavailableError,
     ProviderUnavailableError,
     Purchase,
@@ -109,7 +109,10 @@ class VoipInnovationsProvider:
         self._login = login
         self._password = password
         self._endpoint_group = endpoint_group
-        self._http = CarrierHttp(CARRIER, options or HttpOptions(), transport=transport)
+        options = options or HttpOptions()
+        self._http = CarrierHttp(CARRIER, options, transport=transport)
+        # buy and cancel are two exchanges each (queryDID, then assignDID or releaseDID)
+        self.call_timeout = options.call_seconds(2)
 
     # -- Provider -------------------------------------------------------------------
 

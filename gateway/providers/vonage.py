@@ -65,9 +65,9 @@ from typing import Any, Mapping
 import httpx
 import phonenumbers
 
+from gateway.domain.numbers import NumberType
 from gateway.providers.base import (
     AvailableNumber,
-    NumberType,
     NumberUnavailableError,
     ProviderUnavailableError,
     Purchase,
@@ -106,7 +106,10 @@ class VonageProvider:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._credentials = {"api_key": api_key, "api_secret": api_secret}
-        self._http = CarrierHttp(CARRIER, options or HttpOptions(), base_url=url.rstrip("/"), transport=transport)
+        options = options or HttpOptions()
+        self._http = CarrierHttp(CARRIER, options, base_url=url.rstrip("/"), transport=transport)
+        # buy and cancel are one exchange (a search that pages past this bound is cut short)
+        self.call_timeout = options.call_seconds(1)
 
     # -- Provider -------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from gateway.rest.context import RestContext, endpoint
 from gateway.rest.representation import account_json, account_xml, xml_attributes
 from gateway.rest.responses import render
 from gateway.services import accounts, applications
-from gateway.services.access import require_account
 from gateway.services.errors import InvalidParameter
 from gateway.storage.tables import Application
 
@@ -20,7 +19,7 @@ async def create_subaccount(ctx: RestContext) -> Response:
     if not form.get("EmailAddress"):
         raise InvalidParameter("EmailAddress is required")
     created = await accounts.create_subaccount(
-        session=ctx.session,
+        db=ctx.db,
         caller=ctx.caller,
         email=form["EmailAddress"],
         friendly_name=form.get("FriendlyName"),
@@ -37,13 +36,13 @@ async def create_subaccount(ctx: RestContext) -> Response:
 
 @endpoint
 async def get_account(ctx: RestContext) -> Response:
-    account = await accounts.get_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
+    account = await accounts.get_account(db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid)
     return render(ctx.request, lambda: account_json(account), lambda: account_xml(account))
 
 
 @endpoint
 async def list_accounts(ctx: RestContext) -> Response:
-    found = await accounts.list_accounts(session=ctx.session, caller=ctx.caller)
+    found = await accounts.list_accounts(db=ctx.db, caller=ctx.caller)
     return render(
         ctx.request,
         lambda: [account_json(a) for a in found],
@@ -70,17 +69,15 @@ async def create_application(ctx: RestContext) -> Response:
     form = await params.read_form(ctx.request)
     if not form.get("FriendlyName"):
         raise InvalidParameter("FriendlyName is required")
-    account = await require_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid, write=True)
     application = await applications.create_application(
-        session=ctx.session, account=account, friendly_name=form["FriendlyName"]
+        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, friendly_name=form["FriendlyName"]
     )
     return render(ctx.request, lambda: _application_json(application), lambda: _application_xml(application), 201)
 
 
 @endpoint
 async def list_applications(ctx: RestContext) -> Response:
-    account = await require_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
-    found = await applications.list_applications(session=ctx.session, account=account)
+    found = await applications.list_applications(db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid)
     return render(
         ctx.request,
         lambda: [_application_json(a) for a in found],

@@ -6,12 +6,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from gateway.providers.base import AvailableNumber, NumberType
+from gateway.domain.numbers import NumberType
+from gateway.providers.base import AvailableNumber
 from gateway.rest import params
 from gateway.rest.context import RestContext, endpoint
 from gateway.rest.representation import xml_value
 from gateway.rest.responses import render
-from gateway.services.access import require_account
 from gateway.services.available import DEFAULT_RESULTS, AvailableSearch, available_countries, search_available_numbers
 
 #: (JSON key, XML element, attribute) in Restcomm's order
@@ -48,9 +48,9 @@ def available_xml(number: AvailableNumber) -> str:
 def search_endpoint(number_type: NumberType):
     @endpoint
     async def search(ctx: RestContext) -> Response:
-        query = ctx.request.query_params
+        query = ctx.query
         found = await search_available_numbers(
-            session=ctx.session,
+            db=ctx.db,
             provider=ctx.provider,
             caller=ctx.caller,
             account_sid=ctx.account_sid,
@@ -86,8 +86,8 @@ def search_endpoint(number_type: NumberType):
 
 @endpoint
 async def countries(ctx: RestContext) -> Response:
-    await require_account(session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid)
-    found = await available_countries(provider=ctx.provider)
+    found = await available_countries(db=ctx.db, provider=ctx.provider, caller=ctx.caller,
+                                      account_sid=ctx.account_sid)
     return render(
         ctx.request,
         lambda: found,

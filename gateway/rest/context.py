@@ -1,29 +1,31 @@
-"""Per-request plumbing for REST endpoints: database session, caller, errors."""
+"""Per-request plumbing for REST endpoints: the caller, the request's database, errors."""
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Awaitable, Callable
 from urllib.parse import unquote
 
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.providers.base import Provider
-from gateway.rest.params import BodyTooLarge, label
+from gateway.rest import params
 from gateway.rest.responses import error_response, service_error_response
 from gateway.services.accounts import authenticate
 from gateway.services.errors import ServiceError, Unauthenticated
+from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
+from gateway.web.body import BodyTooLarge
 
 
 @dataclass
 class RestContext:
     request: Request
-    session: AsyncSession
+    #: the services open their own short sessions on it, one at a time
+    db: RequestDatabase
     caller: Account
     provider: Provider
 
@@ -31,24 +33,29 @@ class RestContext:
     def account_sid(self) -> str:
         return str(self.request.path_params["account_sid"])
 
+    @cached_property
+    def query(self) -> dict[str, str]:
+        """The query string, strictly decoded (an InvalidParameter names a bad one)."""
+        return params.query(self.request)
+
 
 Handler = Callable[[RestContext], Awaitable[Response]]
 
 
 def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap a handler: open a session, authenticate, render service errors."""
+    """Wrap a handler: authenticate, then render service errors in the client's format."""
 
     @wraps(handler)
     async def run(request: Request) -> Response:
         state = request.app.state
+        db = state.database.for_request()
         try:
-            async with state.sessionmaker() as session:
-                caller = await authenticate_request(request, session)
-                return await handler(RestContext(request, session, caller, state.provider))
+            caller = await authenticate_request(request, db)
+            return await handler(RestContext(request, db, caller, state.provider))
         except ServiceError as error:
-            return service_error_response(request, error, label(error.field))
-        except BodyTooLarge:
-            return error_response(request, 413, None, "the request body is larger than 64 KiB")
+            return service_error_response(request, error, params.label(error.field))
+        except BodyTooLarge as error:
+            return error_response(request, 413, None, str(error))
 
     return run
 
@@ -68,6 +75,6 @@ def basic_credentials(request: Request) -> tuple[str, str]:
     return unquote(username), secret
 
 
-async def authenticate_request(request: Request, session: AsyncSession) -> Account:
+async def authenticate_request(request: Request, db: RequestDatabase) -> Account:
     username, secret = basic_credentials(request)
-    return await authenticate(session=session, username=username, secret=secret)
+    return await authenticate(db=db, username=username, secret=secret)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.providers.base import NumberType
+from gateway.domain.numbers import NumberChanges, NumberFilters, NumberType, PurchaseRequest
 from gateway.rest import params
 from gateway.rest.context import RestContext, endpoint
 from gateway.rest.negotiation import client_path
 from gateway.rest.representation import number_json, number_xml, xml_attributes
 from gateway.rest.responses import render
-from gateway.services import listing, numbers, purchase, release
-from gateway.services.listing import NumberFilters, NumberPage
-from gateway.services.route_families import APPLICATION_COLUMNS
-from gateway.storage.queries import applications_by_sid
+from gateway.services import applications, listing, numbers, purchase, release
+from gateway.services.listing import NumberPage
 from gateway.storage.tables import IncomingPhoneNumber
 
 #: the typed subresources and the number type each stands for
@@ -24,27 +21,23 @@ SUBRESOURCES = {"Local": NumberType.LOCAL, "TollFree": NumberType.TOLL_FREE, "Mo
 
 
 async def _render_number(ctx: RestContext, number: IncomingPhoneNumber, status: int = 200) -> Response:
-    applications = await applications_by_sid(ctx.session, _application_sids([number]))
-    return render(ctx.request, lambda: number_json(number, applications), lambda: number_xml(number, applications), status)
-
-
-def _application_sids(items: list[IncomingPhoneNumber]) -> list[str]:
-    return [sid for n in items for column in APPLICATION_COLUMNS if (sid := getattr(n, column))]
+    names = await applications.applications_of(db=ctx.db, numbers=[number])
+    return render(ctx.request, lambda: number_json(number, names), lambda: number_xml(number, names), status)
 
 
 def list_endpoint(number_type: NumberType | None):
     @endpoint
     async def list_numbers(ctx: RestContext) -> Response:
-        query = ctx.request.query_params
+        query = ctx.query
         filters = NumberFilters(
-            number_type=number_type.value if number_type else None,
+            number_type=number_type,
             phone_number=params.phone_number_filter(query),
             # empty means no filter (no number has an empty name)
             friendly_name=query.get("FriendlyName") or None,
             include_beta=bool(params.boolean(query, "Beta", default=True)),
         )
         page = await listing.list_numbers_page(
-            session=ctx.session,
+            db=ctx.db,
             caller=ctx.caller,
             account_sid=ctx.account_sid,
             filters=filters,
@@ -52,14 +45,14 @@ def list_endpoint(number_type: NumberType | None):
             page_size=params.integer(query, "PageSize", listing.DEFAULT_PAGE_SIZE),
             after_sid=query.get("AfterSid") or None,
         )
-        applications = await applications_by_sid(ctx.session, _application_sids(page.items))
-        envelope = _envelope(ctx.request, page)
+        envelope = _envelope(ctx, page)
+        names = page.applications
         return render(
             ctx.request,
-            lambda: {**envelope, "incomingPhoneNumbers": [number_json(n, applications) for n in page.items]},
+            lambda: {**envelope, "incomingPhoneNumbers": [number_json(n, names) for n in page.items]},
             lambda: (
                 f"<IncomingPhoneNumbers{xml_attributes({k.replace('_', ''): v for k, v in envelope.items()})}>"
-                + "".join(number_xml(n, applications) for n in page.items)
+                + "".join(number_xml(n, names) for n in page.items)
                 + "</IncomingPhoneNumbers>"
             ),
         )
@@ -67,10 +60,11 @@ def list_endpoint(number_type: NumberType | None):
     return list_numbers
 
 
-def _envelope(request: Request, page: NumberPage) -> dict[str, object]:
+def _envelope(ctx: RestContext, page: NumberPage) -> dict[str, object]:
     # Links keep the client's filters and path (with or without /restcomm, .json).
+    request = ctx.request
     path = client_path(request)
-    kept = {k: v for k, v in request.query_params.items() if k not in ("Page", "PageSize", "AfterSid")}
+    kept = {k: v for k, v in ctx.query.items() if k not in ("Page", "PageSize", "AfterSid")}
 
     def link(number: int, after: IncomingPhoneNumber | None = None) -> str:
         query = {**kept, "Page": number, "PageSize": page.page_size}
@@ -100,18 +94,20 @@ def purchase_endpoint(number_type: NumberType | None):
     async def buy(ctx: RestContext) -> Response:
         form = await params.read_form(ctx.request)
         number = await purchase.purchase_number(
-            session=ctx.session,
+            db=ctx.db,
             provider=ctx.provider,
             caller=ctx.caller,
-            account_sid=ctx.account_sid,
-            phone_number=form.get("PhoneNumber"),
-            area_code=form.get("AreaCode"),
-            number_type=number_type,
-            is_sip=bool(params.boolean(_case_insensitive(form, "isSIP"), "isSIP", default=False)),
-            friendly_name=form.get("FriendlyName"),
-            api_version=form.get("ApiVersion"),
-            settings=params.number_settings(form),
-            idempotency_key=ctx.request.headers.get("idempotency-key"),
+            request=PurchaseRequest(
+                account_sid=ctx.account_sid,
+                phone_number=form.get("PhoneNumber"),
+                area_code=form.get("AreaCode"),
+                number_type=number_type,
+                is_sip=bool(params.boolean(_case_insensitive(form, "isSIP"), "isSIP", default=False)),
+                friendly_name=form.get("FriendlyName"),
+                api_version=form.get("ApiVersion"),
+                settings=params.number_settings(form),
+                idempotency_key=ctx.request.headers.get("idempotency-key"),
+            ),
         )
         return await _render_number(ctx, number)  # Restcomm answers 200, not 201
 
@@ -126,8 +122,7 @@ def _case_insensitive(form: dict[str, str], name: str) -> dict[str, str]:
 @endpoint
 async def get_number(ctx: RestContext) -> Response:
     number = await numbers.get_number(
-        session=ctx.session, caller=ctx.caller, account_sid=ctx.account_sid,
-        number_sid=ctx.request.path_params["number_sid"],
+        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, number_sid=ctx.request.path_params["number_sid"],
     )
     return await _render_number(ctx, number)
 
@@ -136,15 +131,17 @@ async def get_number(ctx: RestContext) -> Response:
 async def update_number(ctx: RestContext) -> Response:
     form = await params.read_form(ctx.request)
     number = await numbers.update_number(
-        session=ctx.session,
+        db=ctx.db,
         provider=ctx.provider,
         caller=ctx.caller,
         account_sid=ctx.account_sid,
         number_sid=ctx.request.path_params["number_sid"],
-        friendly_name=form.get("FriendlyName"),
-        api_version=form.get("ApiVersion"),
-        settings=params.number_settings(form),
-        transfer_to=form.get("AccountSid"),
+        changes=NumberChanges(
+            friendly_name=form.get("FriendlyName"),
+            api_version=form.get("ApiVersion"),
+            settings=params.number_settings(form),
+            transfer_to=form.get("AccountSid"),
+        ),
     )
     return await _render_number(ctx, number)
 
@@ -152,7 +149,7 @@ async def update_number(ctx: RestContext) -> Response:
 @endpoint
 async def release_number(ctx: RestContext) -> Response:
     await release.release_number(
-        session=ctx.session, provider=ctx.provider, caller=ctx.caller,
+        db=ctx.db, provider=ctx.provider, caller=ctx.caller,
         account_sid=ctx.account_sid, number_sid=ctx.request.path_params["number_sid"],
     )
     return Response(status_code=204)

@@ -7,14 +7,12 @@ client spelled it.
 from __future__ import annotations
 
 from typing import Any, Mapping
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
 from gateway.services.errors import InvalidParameter
 from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
-
-MAX_BODY = 64 * 1024
+from gateway.web.forms import parse_parameters
 
 #: service field names whose REST parameter is not simply their CamelCase
 _LABELS = {
@@ -30,28 +28,14 @@ def label(field: str | None) -> str | None:
     return _LABELS.get(field, camel(field))
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 async def read_form(request: Request) -> dict[str, str]:
-    """The form body (first value wins for repeated keys), bounded in size."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
-        raise BodyTooLarge()
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise BodyTooLarge()
-    return first_values(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+    """The form body, decoded strictly; its size is bounded by `web.body.BodyLimit`."""
+    return parse_parameters(await request.body())
 
 
-def first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for key, value in pairs:
-        values.setdefault(key, value)
-    return values
+def query(request: Request) -> dict[str, str]:
+    """The query string, decoded strictly."""
+    return parse_parameters(request.scope.get("query_string", b""))
 
 
 def boolean(params: Mapping[str, str], name: str, default: bool | None = None) -> bool | None:

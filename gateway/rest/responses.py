@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from gateway.rest.negotiation import wants_json
 from gateway.rest.representation import dumps, xml_document
-from gateway.services.errors import ErrorCode, ProviderUnavailable, ServiceError, Unauthenticated
+from gateway.services.errors import ErrorCode, RetryLater, ServiceError, Unauthenticated
 
 log = logging.getLogger("gateway.rest")
 
@@ -26,6 +26,7 @@ STATUS_BY_CODE = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CONFLICT: 409,
     ErrorCode.PROVIDER_UNAVAILABLE: 503,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
 }
 
 
@@ -58,7 +59,7 @@ def service_error_response(request: Request, error: ServiceError, field_label: s
     headers: dict[str, str] = {}
     if isinstance(error, Unauthenticated):
         headers.update(AUTH_CHALLENGE)
-    if isinstance(error, ProviderUnavailable):
+    if isinstance(error, RetryLater):
         headers["Retry-After"] = str(error.retry_after)
     return error_response(request, status, error.code.restcomm_code, error.message_for(field_label), headers)
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.services import validation
 from gateway.services.access import require_account
 from gateway.services.errors import Conflict, Forbidden, InvalidParameter, Unauthenticated
 from gateway.services.ids import ACCOUNT, is_sid, new_sid, new_token
-from gateway.storage.tables import Account, utcnow
+from gateway.storage.database import Sessions
+from gateway.storage.tables import Account
 
 ROLES = ("Administrator", "Developer")
 STATUSES = ("active", "suspended", "closed")
@@ -40,16 +40,15 @@ def credentials_match(account: Account, secret: str) -> bool:
     return by_token | by_password  # both computed: timing says nothing about which matched
 
 
-async def authenticate(*, session: AsyncSession, username: str, secret: str) -> Account:
+async def authenticate(*, db: Sessions, username: str, secret: str) -> Account:
     login = username.strip()
     if validation.has_control_characters(login):  # no account has one (PostgreSQL cannot even compare NUL)
         raise Unauthenticated("the account sid or e-mail and auth token do not match")
-    if is_sid(login, ACCOUNT):
-        account = await session.get(Account, login)
-    else:
-        account = (
-            await session.exec(select(Account).where(Account.email == login.lower()))
-        ).first()
+    async with db.session() as session:
+        if is_sid(login, ACCOUNT):
+            account = await session.get(Account, login)
+        else:
+            account = (await session.exec(select(Account).where(Account.email == login.lower()))).first()
     if account is None or not credentials_match(account, secret):
         raise Unauthenticated("the account sid or e-mail and auth token do not match")
     if not account.is_active:
@@ -66,7 +65,7 @@ class NewAccount:
 
 async def create_account(
     *,
-    session: AsyncSession,
+    db: Sessions,
     email: str,
     parent: Account | None,
     friendly_name: str | None = None,
@@ -99,18 +98,18 @@ async def create_account(
         path=(parent.path if parent else "/") + sid + "/",
         auth_token_hash=hash_token(auth_token),
     )
-    session.add(account)
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        raise Conflict(f"{{field}} {address} is already used by another account", field="email") from None
+    async with db.session() as session:
+        session.add(account)
+        try:
+            await session.commit()
+        except IntegrityError:
+            raise Conflict(f"{{field}} {address} is already used by another account", field="email") from None
     return NewAccount(account, auth_token)
 
 
 async def create_subaccount(
     *,
-    session: AsyncSession,
+    db: Sessions,
     caller: Account,
     email: str,
     friendly_name: str | None = None,
@@ -120,20 +119,18 @@ async def create_subaccount(
     if caller.role != "Administrator":
         raise Forbidden(f"account {caller.sid} has role {caller.role}; creating subaccounts needs Administrator")
     return await create_account(
-        session=session, email=email, parent=caller, friendly_name=friendly_name, role=role,
-        password=password,
+        db=db, email=email, parent=caller, friendly_name=friendly_name, role=role, password=password,
     )
 
 
-async def ensure_bootstrap_account(
-    *, session: AsyncSession, sid: str, email: str, token: str | None
-) -> str | None:
+async def ensure_bootstrap_account(*, db: Sessions, sid: str, email: str, token: str | None) -> str | None:
     """Create the root account if missing; return its token only when just created."""
-    if await session.get(Account, sid) is not None:
-        return None
+    async with db.session() as session:
+        if await session.get(Account, sid) is not None:
+            return None
     try:
         created = await create_account(
-            session=session, email=email, parent=None, friendly_name="Default Administrator Account",
+            db=db, email=email, parent=None, friendly_name="Default Administrator Account",
             role="Administrator", token=token, sid=sid,
         )
     except Conflict:
@@ -141,28 +138,25 @@ async def ensure_bootstrap_account(
     return created.auth_token
 
 
-async def get_account(*, session: AsyncSession, caller: Account, account_sid: str) -> Account:
-    return await require_account(session=session, caller=caller, account_sid=account_sid)
+async def find_account(*, db: Sessions, sid: str) -> Account | None:
+    """An account by sid, with no access rule: for the operator's CLI."""
+    if not is_sid(sid, ACCOUNT):
+        return None
+    async with db.session() as session:
+        return await session.get(Account, sid)
 
 
-async def list_accounts(*, session: AsyncSession, caller: Account) -> list[Account]:
+async def get_account(*, db: Sessions, caller: Account, account_sid: str) -> Account:
+    async with db.session() as session:
+        return await require_account(session=session, caller=caller, account_sid=account_sid)
+
+
+async def list_accounts(*, db: Sessions, caller: Account) -> list[Account]:
     """The caller and all its descendants, parents before children."""
     statement = (
         select(Account)
         .where(col(Account.path).startswith(caller.path))
         .order_by(col(Account.path))
     )
-    return list(await session.exec(statement))
-
-
-async def set_status(*, session: AsyncSession, caller: Account, account_sid: str, status: str) -> Account:
-    if status not in STATUSES:
-        raise InvalidParameter(f"{{field}} {status!r} must be one of {', '.join(STATUSES)}", field="status")
-    account = await require_account(session=session, caller=caller, account_sid=account_sid)
-    if account.sid == caller.sid:
-        raise Forbidden("an account cannot change its own status")
-    account.status = status
-    account.date_updated = utcnow()
-    session.add(account)
-    await session.commit()
-    return account
+    async with db.session() as session:
+        return list(await session.exec(statement))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.services import validation
+from gateway.services.access import require_account
 from gateway.services.errors import InvalidParameter
 from gateway.services.ids import APPLICATION, new_sid
 from gateway.services.route_families import APPLICATION_COLUMNS
+from gateway.storage.database import Sessions
 from gateway.storage.queries import applications_by_sid
-from gateway.storage.tables import Account, Application
+from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 
 
 def usable_by(application: Application, account: Account) -> bool:
@@ -20,15 +22,34 @@ def usable_by(application: Application, account: Account) -> bool:
     return f"/{application.account_sid}/" in account.path
 
 
-async def create_application(*, session: AsyncSession, account: Account, friendly_name: str) -> Application:
-    application = Application(
-        sid=new_sid(APPLICATION),
-        account_sid=account.sid,
-        friendly_name=validation.friendly_name(friendly_name),
-    )
-    session.add(application)
-    await session.commit()
+async def create_application(*, db: Sessions, caller: Account, account_sid: str, friendly_name: str) -> Application:
+    name = validation.friendly_name(friendly_name)
+    async with db.session() as session:
+        account = await require_account(session=session, caller=caller, account_sid=account_sid, write=True)
+        application = Application(sid=new_sid(APPLICATION), account_sid=account.sid, friendly_name=name)
+        session.add(application)
+        await session.commit()
     return application
+
+
+async def list_applications(*, db: Sessions, caller: Account, account_sid: str) -> list[Application]:
+    async with db.session() as session:
+        account = await require_account(session=session, caller=caller, account_sid=account_sid)
+        statement = select(Application).where(Application.account_sid == account.sid).order_by(col(Application.sid))
+        return list(await session.exec(statement))
+
+
+async def applications_of(*, db: Sessions, numbers: Iterable[IncomingPhoneNumber]) -> dict[str, Application]:
+    """The applications the numbers route to, by sid (no query when they route to none)."""
+    sids = application_sids(numbers)
+    if not sids:
+        return {}
+    async with db.session() as session:
+        return await applications_by_sid(session, sids)
+
+
+def application_sids(numbers: Iterable[IncomingPhoneNumber]) -> list[str]:
+    return [sid for n in numbers for column in APPLICATION_COLUMNS if (sid := getattr(n, column))]
 
 
 async def check_usable(
@@ -46,8 +67,3 @@ async def check_usable(
                 f"{{field}} {sid} is not an application of account {account.sid} or its parents",
                 field=column,
             )
-
-
-async def list_applications(*, session: AsyncSession, account: Account) -> list[Application]:
-    statement = select(Application).where(Application.account_sid == account.sid).order_by(col(Application.sid))
-    return list(await session.exec(statement))

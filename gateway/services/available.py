@@ -8,19 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from gateway.providers.base import (
-    AvailableNumber,
-    NumberType,
-    NumberUnavailableError,
-    Provider,
-    ProviderUnavailableError,
-    SearchFilters,
-    satisfies,
-)
+from gateway.domain.numbers import NumberType
+from gateway.providers.base import AvailableNumber, Provider, SearchFilters, satisfies
 from gateway.services.access import require_account
-from gateway.services.errors import InvalidAreaCode, InvalidParameter, NumberUnavailable, ProviderUnavailable
+from gateway.services.carrier import ask
+from gateway.services.errors import InvalidAreaCode, InvalidParameter
+from gateway.storage.database import Sessions
 from gateway.storage.tables import Account
 
 MAX_RESULTS = 100
@@ -54,7 +47,7 @@ def keypad_digits(contains: str, *, field: str = "contains") -> str:
 
 async def search_available_numbers(
     *,
-    session: AsyncSession,
+    db: Sessions,
     provider: Provider,
     caller: Account,
     account_sid: str,
@@ -62,7 +55,8 @@ async def search_available_numbers(
     number_type: NumberType,
     search: AvailableSearch,
 ) -> list[AvailableNumber]:
-    await require_account(session=session, caller=caller, account_sid=account_sid)
+    async with db.session() as session:
+        await require_account(session=session, caller=caller, account_sid=account_sid)
     code = country.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise InvalidParameter(f"{{field}} {country[:10]!r} must be an ISO 3166 two-letter code", field="iso_country")
@@ -83,12 +77,7 @@ async def search_available_numbers(
     carrier_filters = replace(
         search, area_code=area_code, contains=contains, limit=search.offset + search.limit, offset=0
     )
-    try:
-        found = await provider.search(code, number_type, carrier_filters)
-    except NumberUnavailableError as refused:
-        raise NumberUnavailable(str(refused)) from None
-    except ProviderUnavailableError as failure:
-        raise ProviderUnavailable(f"the carrier could not be reached; retry later ({failure})") from None
+    found = await ask(provider, provider.search(code, number_type, carrier_filters), what="the search")
     # Carriers apply what they can; every filter is applied again here, so one a
     # carrier ignored still holds.
     matching = [n for n in found if satisfies(n, carrier_filters)]
@@ -97,9 +86,8 @@ async def search_available_numbers(
     return matching[search.offset: search.offset + search.limit]
 
 
-async def available_countries(*, provider: Provider) -> list[str]:
-    try:
-        return sorted(await provider.countries())
-    except ProviderUnavailableError as failure:
-        raise ProviderUnavailable(f"the carrier could not be reached; retry later ({failure})") from None
+async def available_countries(*, db: Sessions, provider: Provider, caller: Account, account_sid: str) -> list[str]:
+    async with db.session() as session:
+        await require_account(session=session, caller=caller, account_sid=account_sid)
+    return sorted(await ask(provider, provider.countries(), what="the country list"))
 

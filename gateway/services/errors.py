@@ -25,6 +25,7 @@ class ErrorCode(Enum):
     NUMBER_UNAVAILABLE = 21452
     PROVIDER_UNAVAILABLE = 21453
     INVALID_URL = 21502
+    SERVICE_UNAVAILABLE = 20503
 
     @property
     def restcomm_code(self) -> int:
@@ -71,12 +72,27 @@ class NumberUnavailable(ServiceError):
     code = ErrorCode.NUMBER_UNAVAILABLE
 
 
-class ProviderUnavailable(ServiceError):
+class RetryLater(ServiceError):
+    """A failure that passes: the client should retry after `retry_after` seconds."""
+
+    default_retry_after = 30
+
+    def __init__(self, message: str, *, retry_after: int | None = None, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = max(1, retry_after if retry_after is not None else self.default_retry_after)
+
+
+class ProviderUnavailable(RetryLater):
+    """The carrier could not be reached, or its answer is not confirmed yet."""
+
     code = ErrorCode.PROVIDER_UNAVAILABLE
 
-    def __init__(self, message: str, *, retry_after: int = 30, field: str | None = None) -> None:
-        super().__init__(message, field=field)
-        self.retry_after = retry_after
+
+class ServiceUnavailable(RetryLater):
+    """The gateway itself is out of a resource (no database connection free in time)."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+    default_retry_after = 1
 
 
 class Unauthenticated(ServiceError):

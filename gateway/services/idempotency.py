@@ -6,6 +6,9 @@ instance is answered the same way. What is kept follows Stripe's rules: a result
 reached the carrier (invalid input, carrier unreachable before sending) is
 forgotten so its retry runs again; an outcome the carrier left unknown points at the
 pending number, and the retry answers with whatever the reconciler made of it.
+
+Every step is one short transaction of its own, by statement, so nothing is shared
+between them but the (account, key) pair a `Claim` names.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Mapping
 
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.numbers import NumberStatus
 from gateway.services import errors, validation
 from gateway.services.errors import Conflict, InvalidParameter, NotFound, ProviderUnavailable, ServiceError
+from gateway.storage.database import Sessions
 from gateway.storage.tables import IdempotencyRecord, IncomingPhoneNumber, utcnow
 
 MAX_KEY = 255
@@ -28,6 +35,8 @@ MAX_KEY = 255
 ABANDONED_AFTER = timedelta(minutes=2)
 #: outcomes kept: a retry gets the same refusal
 KEPT_ERRORS = (errors.NumberUnavailable,)
+#: a claim lost to a record forgotten at once (the other request never reached the carrier)
+_CLAIM_ATTEMPTS = 3
 
 
 def fingerprint(parameters: Mapping[str, Any]) -> str:
@@ -42,38 +51,52 @@ def check_key(key: str) -> str:
     return text
 
 
-@dataclass
+@dataclass(frozen=True)
+class Claim:
+    """This request holds the key: its outcome will be recorded under it."""
+
+    account_sid: str
+    key: str
+
+    def _where(self) -> Any:
+        return (col(IdempotencyRecord.account_sid) == self.account_sid) & (col(IdempotencyRecord.key) == self.key)
+
+
+@dataclass(frozen=True)
 class Replay:
-    """The first request's outcome: a number, or an error to raise again."""
+    """The first request's number, to answer again."""
 
     number: IncomingPhoneNumber
 
 
-async def begin(
-    session: AsyncSession, account_sid: str, key: str, parameters: Mapping[str, Any]
-) -> IdempotencyRecord | Replay:
-    """Claim `key` for this request, or return the outcome of the request that has it."""
+async def claim(db: Sessions, account_sid: str, key: str, parameters: Mapping[str, Any]) -> Claim | Replay:
+    """Take `key` for this request, or answer with the outcome of the request that has it."""
     digest = fingerprint(parameters)
-    record = IdempotencyRecord(account_sid=account_sid, key=key, fingerprint=digest)
-    session.add(record)
-    try:
-        await session.commit()
-        return record
-    except IntegrityError:
-        await session.rollback()
-    existing = await session.get(IdempotencyRecord, (account_sid, key))
-    if existing is None:  # forgotten between our insert and our read: take it now
-        return await begin(session, account_sid, key, parameters)
-    if existing.fingerprint != digest:
-        raise InvalidParameter(
-            "{field} was already used for a purchase with other parameters; use a new key", field="idempotency_key"
-        )
-    return await _replay(session, existing, account_sid, key, parameters)
+    for _ in range(_CLAIM_ATTEMPTS):
+        async with db.session() as session:
+            session.add(IdempotencyRecord(account_sid=account_sid, key=key, fingerprint=digest))
+            try:
+                await session.commit()
+                return Claim(account_sid, key)
+            except IntegrityError:
+                await session.rollback()
+            existing = await session.get(IdempotencyRecord, (account_sid, key))
+            if existing is None:  # forgotten between our insert and our read: try again
+                continue
+            if existing.fingerprint != digest:
+                raise InvalidParameter(
+                    "{field} was already used for a purchase with other parameters; use a new key",
+                    field="idempotency_key",
+                )
+            replay = await _replay(session, existing)
+            if replay is not None:
+                return replay
+        # An abandoned record was just dropped: claim the key afresh.
+    raise Conflict("a request with this {field} is still in progress; retry later", field="idempotency_key")
 
 
-async def _replay(
-    session: AsyncSession, record: IdempotencyRecord, account_sid: str, key: str, parameters: Mapping[str, Any]
-) -> IdempotencyRecord | Replay:
+async def _replay(session: AsyncSession, record: IdempotencyRecord) -> Replay | None:
+    """The recorded outcome (raised, if it was a refusal); None if the record was abandoned."""
     if record.error_code is not None:
         error_type = next(t for t in KEPT_ERRORS if t.code.name == record.error_code)
         raise error_type(record.error_message or "", field=record.error_field)
@@ -89,30 +112,35 @@ async def _replay(
                 "the carrier did not sell the number to the first request with this Idempotency-Key",
                 field="phone_number",
             )
-        if number.status == "pending":
+        if number.status == NumberStatus.PENDING.value:
             raise ProviderUnavailable(
                 f"the purchase of {number.phone_number} is still being confirmed with the carrier; retry later"
             )
         return Replay(number)
-    if utcnow() - record.date_created > ABANDONED_AFTER:
-        await forget(session, record)
-        return await begin(session, account_sid, key, parameters)
-    raise Conflict("a request with this {field} is still in progress; retry later", field="idempotency_key")
+    if utcnow() - record.date_created <= ABANDONED_AFTER:
+        raise Conflict("a request with this {field} is still in progress; retry later", field="idempotency_key")
+    await session.exec(delete(IdempotencyRecord).where(Claim(record.account_sid, record.key)._where()))
+    await session.commit()
+    return None
 
 
-async def finish(session: AsyncSession, record: IdempotencyRecord, *, number_sid: str | None = None,
-                 error: ServiceError | None = None) -> None:
+async def point_at(session: AsyncSession, claim: Claim, number_sid: str | None) -> None:
+    """In the caller's transaction: the key's outcome is (or is no longer) this number."""
+    await session.exec(update(IdempotencyRecord).where(claim._where()).values(number_sid=number_sid))
+
+
+async def finish(db: Sessions, claim: Claim, *, number_sid: str | None = None, error: ServiceError | None = None) -> None:
+    values: dict[str, Any] = {"state": "done"}
     if error is not None:
-        record.error_code = error.code.name
-        record.error_message = error.message[:1024]
-        record.error_field = error.field
+        values.update(error_code=error.code.name, error_message=error.message[:1024], error_field=error.field)
     if number_sid is not None:
-        record.number_sid = number_sid
-    record.state = "done"
-    session.add(record)
-    await session.commit()
+        values["number_sid"] = number_sid
+    async with db.session() as session:
+        await session.exec(update(IdempotencyRecord).where(claim._where()).values(**values))
+        await session.commit()
 
 
-async def forget(session: AsyncSession, record: IdempotencyRecord) -> None:
-    await session.delete(record)
-    await session.commit()
+async def forget(db: Sessions, claim: Claim) -> None:
+    async with db.session() as session:
+        await session.exec(delete(IdempotencyRecord).where(claim._where()))
+        await session.commit()

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.numbers import NumberFilters, SortKey
 from gateway.services import validation
 from gateway.services.access import require_account
+from gateway.services.applications import application_sids
 from gateway.services.errors import InvalidParameter
 from gateway.services.ids import PHONE_NUMBER, is_sid
-from gateway.storage.queries import NumberFilters, SortKey, count_numbers, select_numbers
-from gateway.storage.tables import Account, IncomingPhoneNumber
-
-__all__ = ["NumberFilters", "SortKey", "NumberPage", "NumberWindow", "list_numbers_page", "list_numbers_window"]
+from gateway.storage.database import Sessions
+from gateway.storage.queries import applications_by_sid, count_numbers, select_numbers
+from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 50
@@ -25,6 +26,8 @@ class NumberPage:
     total: int
     page: int
     page_size: int
+    #: the applications the items route to, by sid (REST shows their names)
+    applications: dict[str, Application]
 
     @property
     def last_page(self) -> int:
@@ -46,7 +49,7 @@ class NumberWindow:
 
 async def list_numbers_page(
     *,
-    session: AsyncSession,
+    db: Sessions,
     caller: Account,
     account_sid: str,
     filters: NumberFilters,
@@ -56,32 +59,35 @@ async def list_numbers_page(
 ) -> NumberPage:
     """A Restcomm page. With `after_sid` the page starts right after that number
     (a keyset seek: page 10,000 costs what page 0 costs); `page` then only labels it."""
-    account = await require_account(session=session, caller=caller, account_sid=account_sid)
     _check_filters(filters)
     if page < 0:
         raise InvalidParameter(f"{{field}} {page} must be 0 or more", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidParameter(f"{{field}} {page_size} must be between 1 and {MAX_PAGE_SIZE}", field="page_size")
-    after = await _after_key(session, account, after_sid) if after_sid else None
-    total = await count_numbers(session, account.sid, filters)
-    result = NumberPage([], total, page, page_size)
-    if page > result.last_page:
-        raise InvalidParameter(
-            f"{{field}} {page} is past the last page ({result.last_page}) for {total} numbers at {page_size} per page",
-            field="page",
+    async with db.session() as session:
+        account = await require_account(session=session, caller=caller, account_sid=account_sid)
+        after = await _after_key(session, account, after_sid) if after_sid else None
+        total = await count_numbers(session, account.sid, filters)
+        last_page = NumberPage([], total, page, page_size, {}).last_page
+        if page > last_page:
+            raise InvalidParameter(
+                f"{{field}} {page} is past the last page ({last_page}) for {total} numbers at {page_size} per page",
+                field="page",
+            )
+        items = await select_numbers(
+            session, account.sid, filters, limit=page_size,
+            offset=0 if after else page * page_size, after=after,
         )
-    items = await select_numbers(
-        session, account.sid, filters, limit=page_size,
-        offset=0 if after else page * page_size, after=after,
-    )
-    return NumberPage(items, total, page, page_size)
+        wanted = application_sids(items)
+        applications = await applications_by_sid(session, wanted) if wanted else {}
+    return NumberPage(items, total, page, page_size, applications)
 
 
 def _check_filters(filters: NumberFilters) -> None:
     for field in ("phone_number", "friendly_name"):
         value = getattr(filters, field)
-        if value is not None and validation.has_control_characters(value):
-            raise InvalidParameter("{field} must not contain control characters", field=field)
+        if value is not None:
+            validation.text(value, field=field)
 
 
 async def _after_key(session: AsyncSession, account: Account, after_sid: str) -> SortKey:
@@ -95,7 +101,7 @@ async def _after_key(session: AsyncSession, account: Account, after_sid: str) ->
 
 async def list_numbers_window(
     *,
-    session: AsyncSession,
+    db: Sessions,
     caller: Account,
     account_sid: str,
     filters: NumberFilters,
@@ -106,11 +112,13 @@ async def list_numbers_window(
     with_total: bool = True,
 ) -> NumberWindow:
     """A keyset window for cursor pagination: `limit` rows after/before the keys."""
-    account = await require_account(session=session, caller=caller, account_sid=account_sid)
     _check_filters(filters)
-    rows = await select_numbers(
-        session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
-    )
+    async with db.session() as session:
+        account = await require_account(session=session, caller=caller, account_sid=account_sid)
+        rows = await select_numbers(
+            session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
+        )
+        total = await count_numbers(session, account.sid, filters) if with_total else -1
     more = len(rows) > limit
     if from_end:
         items = rows[1:] if more else rows
@@ -118,5 +126,4 @@ async def list_numbers_window(
     else:
         items = rows[:limit]
         has_before, has_after = after is not None, more
-    total = await count_numbers(session, account.sid, filters) if with_total else -1
     return NumberWindow(items, total, has_before, has_after)

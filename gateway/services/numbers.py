@@ -1,85 +1,94 @@
-"""Number use cases: get, update, transfer; the helpers purchase and release share.
+"""Number use cases: get, update, transfer; the look-ups purchase and release share.
 
-Purchase lives in `purchase.py`, release in `release.py`.
+Purchase lives in `purchase.py`, release in `release.py`. An update that changes how
+the number routes is sent to the carrier first, with no database session held, and
+written afterwards with a conditional UPDATE: a number released or changed by another
+request in between is reported, never resurrected.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
+from gateway.domain.numbers import NumberChanges, NumberStatus
+from gateway.providers.base import Provider
 from gateway.services import validation
 from gateway.services.access import can_act_on, require_account
 from gateway.services.applications import check_usable
-from gateway.services.errors import Forbidden, InvalidParameter, NotFound, NumberUnavailable, ProviderUnavailable
+from gateway.services.carrier import ask
+from gateway.services.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from gateway.services.ids import ACCOUNT, PHONE_NUMBER, is_sid
 from gateway.services.route_families import APPLICATION_COLUMNS, ROUTE_SETTINGS
+from gateway.storage.database import Sessions
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
+
+#: columns an update may change without telling the carrier
+_LOCAL_COLUMNS = ("friendly_name", "api_version")
 
 
 async def get_number(
-    *, session: AsyncSession, caller: Account, number_sid: str, account_sid: str | None = None
+    *, db: Sessions, caller: Account, number_sid: str, account_sid: str | None = None
 ) -> IncomingPhoneNumber:
-    if account_sid is not None:
-        account = await require_account(session=session, caller=caller, account_sid=account_sid)
-        return await require_number(session, caller, account, number_sid)
-    number = await find_number(session, number_sid)
-    owner = await session.get(Account, number.account_sid) if number else None
-    if number is None or owner is None or not can_act_on(caller, owner):
-        raise NotFound(f"no phone number {number_sid}", field="sid")
+    """The number, in `account_sid` if given (REST's URL), else wherever the caller may see it."""
+    async with db.session() as session:
+        _, number = await locate(session, caller, number_sid, account_sid=account_sid)
     return number
 
 
 async def update_number(
-    *,
-    session: AsyncSession,
-    provider: Provider,
-    caller: Account,
-    account_sid: str,
-    number_sid: str,
-    friendly_name: str | None = None,
-    api_version: str | None = None,
-    settings: Mapping[str, Any] | None = None,
-    transfer_to: str | None = None,
+    *, db: Sessions, provider: Provider, caller: Account, number_sid: str, changes: NumberChanges,
+    account_sid: str | None = None,
 ) -> IncomingPhoneNumber:
-    """Change only what is given; `transfer_to` also moves the number to that account."""
-    account = await require_account(session=session, caller=caller, account_sid=account_sid, write=True)
-    number = await require_number(session, caller, account, number_sid)
-    values = validation.number_settings(settings or {})
-    if friendly_name is not None:
-        values["friendly_name"] = validation.friendly_name(friendly_name)
-    if api_version is not None:
-        values["api_version"] = validation.api_version(api_version)
-    owner = account
-    if transfer_to is not None and transfer_to.strip() and transfer_to.strip() != account.sid:
-        owner = await _transfer_target(session, caller, account, transfer_to.strip())
-    for column, value in values.items():
-        setattr(number, column, value)
-    # The number's applications must serve its (possibly new) owner.
-    await check_usable(session=session, account=owner, values=_application_values(number))
-    if not number.is_sip and any(c not in ("friendly_name", "api_version") for c in values):
-        await ask_carrier(provider.update(number.phone_number, carrier_routes(number)))
-    number.account_sid = owner.sid
-    number.date_updated = utcnow()
-    session.add(number)
-    await _commit_unless_released(session, number_sid)
-    return number
+    """Apply `changes` (and their transfer, if any) in one conditional write."""
+    values = validation.number_settings(changes.settings)
+    if changes.friendly_name is not None:
+        values["friendly_name"] = validation.friendly_name(changes.friendly_name)
+    if changes.api_version is not None:
+        values["api_version"] = validation.api_version(changes.api_version)
+    async with db.session() as session:
+        account, number = await locate(session, caller, number_sid, account_sid=account_sid, write=True)
+        owner = account
+        target = (changes.transfer_to or "").strip()
+        if target and target != account.sid:
+            owner = await transfer_target(session, caller, account, target)
+        after = {**{column: getattr(number, column) for column in APPLICATION_COLUMNS}, **values}
+        # The number's applications, old or new, must serve its (possibly new) owner.
+        await check_usable(session=session, account=owner, values=after)
+        phone_number, is_sip = number.phone_number, number.is_sip
+        routes = {s.column: after.get(s.column, getattr(number, s.column)) for s in ROUTE_SETTINGS}
+    if not is_sip and any(column not in _LOCAL_COLUMNS for column in values):
+        await ask(provider, provider.update(phone_number, routes), what="the route update")
+    async with db.session() as session:
+        written = await session.exec(
+            update(IncomingPhoneNumber)
+            .where(
+                col(IncomingPhoneNumber.sid) == number_sid,
+                col(IncomingPhoneNumber.account_sid) == account.sid,
+                col(IncomingPhoneNumber.status) == NumberStatus.ACTIVE.value,
+            )
+            .values(**values, account_sid=owner.sid, date_updated=utcnow())
+        )
+        if written.rowcount != 1:
+            await session.rollback()
+            raise await _changed_meanwhile(session, number_sid)
+        await session.commit()
+        return await _reread(session, number_sid)
 
 
 async def transfer_number(
-    *, session: AsyncSession, provider: Provider, caller: Account, number_sid: str, to_account_sid: str
+    *, db: Sessions, provider: Provider, caller: Account, number_sid: str, to_account_sid: str,
+    account_sid: str | None = None,
 ) -> IncomingPhoneNumber:
-    number = await get_number(session=session, caller=caller, number_sid=number_sid)
+    """Move the number to another active account of the same organization."""
     return await update_number(
-        session=session, provider=provider, caller=caller, account_sid=number.account_sid,
-        number_sid=number_sid, transfer_to=to_account_sid,
+        db=db, provider=provider, caller=caller, number_sid=number_sid, account_sid=account_sid,
+        changes=NumberChanges(transfer_to=to_account_sid),
     )
 
 
-async def _transfer_target(session: AsyncSession, caller: Account, source: Account, target_sid: str) -> Account:
+async def transfer_target(session: AsyncSession, caller: Account, source: Account, target_sid: str) -> Account:
     if not is_sid(target_sid, ACCOUNT):
         # A malformed body parameter is a 400, not the 404 of an unknown URL.
         raise InvalidParameter(f"{{field}} {target_sid[:40]!r} is not an account sid", field="transfer_to")
@@ -92,20 +101,37 @@ async def _transfer_target(session: AsyncSession, caller: Account, source: Accou
     return target
 
 
-async def _commit_unless_released(session: AsyncSession, number_sid: str) -> None:
-    """Commit a change to a number that another request may have released since we read it."""
-    try:
-        await session.commit()
-    except StaleDataError:  # the UPDATE matched no row: the number is gone
-        await session.rollback()
-        raise NotFound(f"phone number {number_sid} was released meanwhile", field="sid") from None
+async def locate(
+    session: AsyncSession, caller: Account, number_sid: str, *, account_sid: str | None = None, write: bool = False,
+) -> tuple[Account, IncomingPhoneNumber]:
+    """The number and its account, if the caller may see it (and change it, with `write`).
+
+    With `account_sid` (REST's URL) the number must be in that account. Changes need an
+    active account and an `active` number: one being released answers 409.
+    """
+    if account_sid is not None:
+        account = await require_account(session=session, caller=caller, account_sid=account_sid, write=write)
+        number = await require_number(session, caller, account, number_sid)
+    else:
+        found = await find_number(session, number_sid)
+        owner = await session.get(Account, found.account_sid) if found else None
+        if found is None or owner is None or not can_act_on(caller, owner):
+            raise NotFound(f"no phone number {number_sid}", field="sid")
+        if write and not owner.is_active:
+            raise Forbidden(f"phone number {number_sid} belongs to account {owner.sid}, which is {owner.status}",
+                            field="sid")
+        account, number = owner, found
+    if write and number.status == NumberStatus.RELEASING.value:
+        raise release_under_way(number.phone_number)
+    return account, number
 
 
 async def find_number(session: AsyncSession, number_sid: str) -> IncomingPhoneNumber | None:
+    """A number a client may see: not one still pending at the carrier."""
     if not is_sid(number_sid, PHONE_NUMBER):
         return None
     number = await session.get(IncomingPhoneNumber, number_sid)
-    return None if number is None or number.status == "pending" else number
+    return None if number is None or number.status == NumberStatus.PENDING.value else number
 
 
 async def require_number(
@@ -121,18 +147,28 @@ async def require_number(
     raise NotFound(f"no phone number {number_sid} in account {account.sid}", field="sid")
 
 
-def _application_values(number: IncomingPhoneNumber) -> dict[str, Any]:
-    return {column: getattr(number, column) for column in APPLICATION_COLUMNS}
+def release_under_way(phone_number: str) -> Conflict:
+    return Conflict(
+        f"a release of {phone_number} is under way and not yet confirmed by the carrier; "
+        "the number cannot change meanwhile, retry later"
+    )
 
 
-def carrier_routes(number: IncomingPhoneNumber) -> dict[str, Any]:
-    return {s.column: getattr(number, s.column) for s in ROUTE_SETTINGS}
+async def _changed_meanwhile(session: AsyncSession, number_sid: str) -> Exception:
+    """Why a conditional write of the number matched no row."""
+    now = (await session.exec(
+        select(IncomingPhoneNumber.status, IncomingPhoneNumber.phone_number).where(IncomingPhoneNumber.sid == number_sid)
+    )).first()
+    if now is None:
+        return NotFound(f"phone number {number_sid} was released meanwhile", field="sid")
+    status, phone_number = now
+    if status == NumberStatus.RELEASING.value:
+        return release_under_way(phone_number)
+    return Conflict(f"phone number {number_sid} was moved to another account meanwhile; read it again", field="sid")
 
 
-async def ask_carrier(call: Any) -> Any:
-    try:
-        return await call
-    except ProviderUnavailableError as failure:
-        raise ProviderUnavailable(f"the carrier could not be reached; retry later ({failure})") from None
-    except NumberUnavailableError as refused:
-        raise NumberUnavailable(str(refused)) from None
+async def _reread(session: AsyncSession, number_sid: str) -> IncomingPhoneNumber:
+    number = await session.get(IncomingPhoneNumber, number_sid, populate_existing=True)
+    if number is None:  # deleted between our commit and this read: as if released first
+        raise NotFound(f"phone number {number_sid} was released meanwhile", field="sid")
+    return number

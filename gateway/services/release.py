@@ -1,77 +1,89 @@
 """Releasing a number: claim it, ask the carrier to cancel, then delete it.
 
-The claim is a conditional update (`active` → `releasing`), so of two requests
-releasing one number at once exactly one talks to the carrier; the other gets a
-409 saying the release is under way. The row is deleted only once the carrier confirmed:
-a number is never dropped while the carrier may still bill for it.
+The claim is a conditional update (`active` → `releasing`, with `outcome_due_at` = now
++ the carrier's call bound), so of two requests releasing one number at once exactly
+one talks to the carrier; the other gets a 409 saying the release is under way. The
+carrier is asked with no session held. The row is deleted only once the carrier
+confirmed: a number is never dropped while the carrier may still bill for it.
+
+While a release is unconfirmed the number stays listed and readable, and refuses
+changes (update, transfer, another release) with 409; the reconciler finishes it.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.numbers import NumberStatus
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
-from gateway.services import numbers
-from gateway.services.access import require_account
-from gateway.services.errors import Conflict, NotFound, ProviderUnavailable
+from gateway.services.carrier import bounded
+from gateway.services.errors import NotFound, ProviderUnavailable
+from gateway.services.numbers import locate, release_under_way
+from gateway.storage.database import Sessions
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
+
+_DEADLINE_MARGIN = timedelta(seconds=5)
+_ACTIVE, _RELEASING = NumberStatus.ACTIVE.value, NumberStatus.RELEASING.value
 
 
 async def release_number(
-    *, session: AsyncSession, provider: Provider, caller: Account, account_sid: str, number_sid: str
-) -> None:
-    account = await require_account(session=session, caller=caller, account_sid=account_sid, write=True)
-    number = await numbers.require_number(session, caller, account, number_sid)
-    phone_number, is_sip = number.phone_number, number.is_sip
-    if number.status == "releasing":
-        raise _in_progress(phone_number)
-    if is_sip:  # no carrier involved
-        await _delete(session, number_sid, "active")
-        return
-    if not await _transition(session, number_sid, "active", "releasing"):
-        # Another request got there first: it is either gone or still going.
-        if await session.get(IncomingPhoneNumber, number_sid, populate_existing=True) is None:
-            raise _gone(number_sid)
-        raise _in_progress(phone_number)
+    *, db: Sessions, provider: Provider, caller: Account, number_sid: str, account_sid: str | None = None
+) -> IncomingPhoneNumber:
+    """Release the number (in `account_sid` if given); answer it as it was just before."""
+    async with db.session() as session:
+        _, number = await locate(session, caller, number_sid, account_sid=account_sid, write=True)
+        if number.is_sip:  # no carrier involved
+            await _delete(session, number_sid, _ACTIVE)
+            return number
+        deadline = utcnow() + timedelta(seconds=provider.call_timeout) + _DEADLINE_MARGIN
+        if not await _transition(session, number_sid, _ACTIVE, _RELEASING, outcome_due_at=deadline):
+            # Another request got there first: it is either gone or still going.
+            if await session.get(IncomingPhoneNumber, number_sid, populate_existing=True) is None:
+                raise _gone(number_sid)
+            raise release_under_way(number.phone_number)
+    phone_number = number.phone_number
     try:
-        await provider.cancel(phone_number)
+        await bounded(provider, provider.cancel(phone_number), what="the release", changes_state=True)
     except NumberUnavailableError:
         pass  # the carrier no longer has it for us: nothing is billed, drop it
     except ProviderUnavailableError as failure:
-        if not failure.outcome_unknown:
-            await _transition(session, number_sid, "releasing", "active")
-        # else it stays `releasing`: the reconciler asks the carrier how it ended
+        async with db.session() as session:
+            if failure.outcome_unknown:  # the reconciler asks the carrier how it ended, from now on
+                await _transition(session, number_sid, _RELEASING, _RELEASING, outcome_due_at=utcnow())
+            else:
+                await _transition(session, number_sid, _RELEASING, _ACTIVE, outcome_due_at=None)
         raise ProviderUnavailable(
             f"the carrier did not confirm the release of {phone_number}; "
             f"the number is kept, retry the release ({failure})"
         ) from None
-    await _delete(session, number_sid, "releasing")
+    async with db.session() as session:
+        # No row left means a reconciler confirmed this very release first: released all the same.
+        await _delete(session, number_sid, _RELEASING, missing_ok=True)
+    return number
 
 
-def _in_progress(phone_number: str) -> Conflict:
-    return Conflict(f"a release of {phone_number} is under way and not yet confirmed by the carrier; retry later")
-
-
-async def _transition(session: AsyncSession, number_sid: str, before: str, after: str) -> bool:
+async def _transition(session: AsyncSession, number_sid: str, before: str, after: str, **values: object) -> bool:
     changed = await session.exec(
         update(IncomingPhoneNumber)
         .where(col(IncomingPhoneNumber.sid) == number_sid, col(IncomingPhoneNumber.status) == before)
-        .values(status=after, date_updated=utcnow())
+        .values(status=after, date_updated=utcnow(), **values)
     )
     await session.commit()
     return bool(changed.rowcount == 1)
 
 
-async def _delete(session: AsyncSession, number_sid: str, status: str) -> None:
+async def _delete(session: AsyncSession, number_sid: str, status: str, *, missing_ok: bool = False) -> None:
     deleted = await session.exec(
         delete(IncomingPhoneNumber).where(
             col(IncomingPhoneNumber.sid) == number_sid, col(IncomingPhoneNumber.status) == status
         )
     )
     await session.commit()
-    if deleted.rowcount != 1:
+    if deleted.rowcount != 1 and not missing_ok:
         raise _gone(number_sid)
 
 

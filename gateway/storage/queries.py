@@ -7,7 +7,6 @@ deep in a million numbers costs what the first page costs (index
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from sqlalchemy import and_, func, or_
@@ -15,30 +14,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from gateway.domain.numbers import NumberFilters, NumberStatus, SortKey
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
 #: rows a client never sees: reserved while the carrier is being asked
-HIDDEN_STATUSES = ("pending",)
-
-
-@dataclass(frozen=True)
-class NumberFilters:
-    number_type: str | None = None
-    #: substring; `*` matches any one character
-    phone_number: str | None = None
-    #: exact match
-    friendly_name: str | None = None
-    include_beta: bool = True
-
-
-@dataclass(frozen=True)
-class SortKey:
-    phone_number: str
-    sid: str
-
-    @classmethod
-    def of(cls, number: IncomingPhoneNumber) -> "SortKey":
-        return cls(number.phone_number, number.sid)
+HIDDEN_STATUSES = (NumberStatus.PENDING.value,)
 
 
 def _filtered(statement: SelectOfScalar[Any], account_sid: str, filters: NumberFilters) -> SelectOfScalar[Any]:
@@ -47,7 +27,7 @@ def _filtered(statement: SelectOfScalar[Any], account_sid: str, filters: NumberF
         number.account_sid == account_sid, col(number.status).not_in(HIDDEN_STATUSES)
     )
     if filters.number_type is not None:
-        statement = statement.where(number.number_type == filters.number_type)
+        statement = statement.where(number.number_type == filters.number_type.value)
     if filters.phone_number:
         statement = statement.where(
             col(number.phone_number).like(f"%{like_pattern(filters.phone_number)}%", escape="\\")

@@ -101,8 +101,8 @@ class IncomingPhoneNumber(NumberSettingsBase, table=True):
         Index("ix_number_account_friendly_name", "account_sid", "friendly_name"),
         # Counting a page's total reads only this index, not a million rows.
         Index("ix_number_account_status", "account_sid", "status"),
-        # The reconciler's queue: unsettled numbers, oldest first.
-        Index("ix_number_status_updated", "status", "date_updated"),
+        # The reconciler's queue: unsettled numbers whose carrier outcome is due.
+        Index("ix_number_status_due", "status", "outcome_due_at"),
         # A DID exists once in the whole gateway; a SIP number once per organization.
         # These constraints, not a lock in the process, stop concurrent double purchases.
         Index(
@@ -131,8 +131,13 @@ class IncomingPhoneNumber(NumberSettingsBase, table=True):
     number_type: str = Field(max_length=16)
     is_sip: bool = False
     beta: bool = False
-    #: pending (reserved, carrier not yet confirmed) | active | releasing
+    #: a `domain.numbers.NumberStatus`: pending (reserved, carrier not yet confirmed) | active | releasing
     status: str = Field(default="active", max_length=16)
+    #: pending or releasing: when the carrier's outcome is due; until then a request may
+    #: still be waiting for it, and the reconciler leaves the row alone (services.reconcile)
+    outcome_due_at: datetime | None = Field(default=None, sa_column=Column(DateTime(), nullable=True))
+    #: a reconciler is asking the carrier about this row until then (a lease, not a lock)
+    reconciling_until: datetime | None = Field(default=None, sa_column=Column(DateTime(), nullable=True))
     api_version: str = Field(default="2012-04-24", max_length=16)
     date_created: datetime = _timestamp()
     date_updated: datetime = _timestamp()

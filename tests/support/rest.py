@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 from sqlalchemy import update
 
-from gateway.storage.database import SessionMaker
 from gateway.storage.tables import IncomingPhoneNumber
 from tests.conftest import Credentials, numbers_path
+
+#: `Database.session`: `async with sessionmaker() as session:`
+SessionMaker = Callable[..., Any]
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from sqlalchemy import text
 
-from gateway.storage.database import SessionMaker
+SessionMaker = Callable[..., Any]
 
 TRUE_COUNTS = (
     "SELECT account_sid, count(*) FROM incoming_phone_number WHERE status != 'pending' GROUP BY account_sid"

@@ -6,11 +6,10 @@ import strawberry
 
 from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
-from gateway.graphql.errors import user_error
+from gateway.graphql.errors import mutation_payload
 from gateway.graphql.mutations.inputs import optional
 from gateway.graphql.types import Account, AccountRole, UserError
 from gateway.services import accounts
-from gateway.services.errors import ServiceError
 
 _FIELDS = text.CREATE_SUBACCOUNT_FIELDS
 
@@ -35,16 +34,16 @@ class CreateSubaccountPayload:
 async def create_subaccount(info: Info, input: CreateSubaccountInput) -> CreateSubaccountPayload:
     ctx = info.context
     role = optional(input.role)
-    try:
-        async with ctx.session() as session:
-            created = await accounts.create_subaccount(
-                session=session,
-                caller=ctx.viewer,
-                email=input.email,
-                friendly_name=optional(input.friendly_name),
-                role=role.value if role is not None else None,
-                password=optional(input.password),
-            )
-    except ServiceError as error:
-        return CreateSubaccountPayload(user_errors=[user_error(error)])
-    return CreateSubaccountPayload(account=created.account, auth_token=created.auth_token)  # type: ignore[arg-type]
+
+    async def create_it() -> CreateSubaccountPayload:
+        created = await accounts.create_subaccount(
+            db=ctx.db,
+            caller=ctx.viewer,
+            email=input.email,
+            friendly_name=optional(input.friendly_name),
+            role=role.value if role is not None else None,
+            password=optional(input.password),
+        )
+        return CreateSubaccountPayload(account=created.account, auth_token=created.auth_token)  # type: ignore[arg-type]
+
+    return await mutation_payload(info, create_it(), lambda errors: CreateSubaccountPayload(user_errors=errors))

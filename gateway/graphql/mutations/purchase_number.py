@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.domain.numbers import PurchaseRequest
 from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
-from gateway.graphql.errors import user_error
+from gateway.graphql.errors import mutation_payload
 from gateway.graphql.mutations.inputs import (
     CapabilitiesInput,
     MessagingRouteInput,
@@ -17,7 +18,6 @@ from gateway.graphql.mutations.inputs import (
 )
 from gateway.graphql.types import IncomingPhoneNumber, PhoneNumberType, UserError
 from gateway.services import purchase
-from gateway.services.errors import ServiceError
 
 _FIELDS = text.PURCHASE_FIELDS
 
@@ -54,22 +54,20 @@ class PurchaseNumberPayload:
 async def purchase_number(info: Info, input: PurchaseNumberInput) -> PurchaseNumberPayload:
     ctx = info.context
     number_type = optional(input.number_type)
-    try:
-        async with ctx.session() as session:
-            number = await purchase.purchase_number(
-                session=session,
-                provider=ctx.provider,
-                caller=ctx.viewer,
-                account_sid=optional(input.account_sid) or ctx.viewer.sid,
-                phone_number=optional(input.phone_number),
-                area_code=optional(input.area_code),
-                number_type=number_type.to_service() if number_type is not None else None,
-                is_sip=bool(optional(input.is_sip)),
-                friendly_name=optional(input.friendly_name),
-                api_version=optional(input.api_version),
-                settings=settings_from(input, nulls=False),
-                idempotency_key=optional(input.idempotency_key),
-            )
-    except ServiceError as error:
-        return PurchaseNumberPayload(user_errors=[user_error(error)])
-    return PurchaseNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+    request = PurchaseRequest(
+        account_sid=optional(input.account_sid) or ctx.viewer.sid,
+        phone_number=optional(input.phone_number),
+        area_code=optional(input.area_code),
+        number_type=number_type.to_service() if number_type is not None else None,
+        is_sip=bool(optional(input.is_sip)),
+        friendly_name=optional(input.friendly_name),
+        api_version=optional(input.api_version),
+        settings=settings_from(input, nulls=False),
+        idempotency_key=optional(input.idempotency_key),
+    )
+
+    async def purchase_it() -> PurchaseNumberPayload:
+        number = await purchase.purchase_number(db=ctx.db, provider=ctx.provider, caller=ctx.viewer, request=request)
+        return PurchaseNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+
+    return await mutation_payload(info, purchase_it(), lambda errors: PurchaseNumberPayload(user_errors=errors))

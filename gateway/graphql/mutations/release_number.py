@@ -5,12 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gateway.graphql.context import Info
-from gateway.graphql.errors import user_error
+from gateway.graphql.errors import mutation_payload
 from gateway.graphql.types import IncomingPhoneNumber, UserError
-from gateway.services import numbers, release
-from gateway.services.errors import ServiceError
-
-_PATHS = {"account_sid": ["input", "sid"]}
+from gateway.services import release
 
 
 @strawberry.input(description="The number to release.")
@@ -31,13 +28,9 @@ class ReleaseNumberPayload:
 
 async def release_number(info: Info, input: ReleaseNumberInput) -> ReleaseNumberPayload:
     ctx = info.context
-    try:
-        async with ctx.session() as session:
-            number = await numbers.get_number(session=session, caller=ctx.viewer, number_sid=input.sid)
-            await release.release_number(
-                session=session, provider=ctx.provider, caller=ctx.viewer,
-                account_sid=number.account_sid, number_sid=number.sid,
-            )
-    except ServiceError as error:
-        return ReleaseNumberPayload(user_errors=[user_error(error, _PATHS)])
-    return ReleaseNumberPayload(released_sid=strawberry.ID(number.sid), incoming_phone_number=number)  # type: ignore[arg-type]
+
+    async def release_it() -> ReleaseNumberPayload:
+        number = await release.release_number(db=ctx.db, provider=ctx.provider, caller=ctx.viewer, number_sid=input.sid)
+        return ReleaseNumberPayload(released_sid=strawberry.ID(number.sid), incoming_phone_number=number)  # type: ignore[arg-type]
+
+    return await mutation_payload(info, release_it(), lambda errors: ReleaseNumberPayload(user_errors=errors))

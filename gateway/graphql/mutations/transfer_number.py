@@ -6,14 +6,13 @@ import strawberry
 
 from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
-from gateway.graphql.errors import user_error
+from gateway.graphql.errors import mutation_payload
 from gateway.graphql.types import IncomingPhoneNumber, UserError
 from gateway.services import numbers
-from gateway.services.errors import ServiceError
 
 _FIELDS = text.TRANSFER_FIELDS
-#: the services name the target `transfer_to` and the number's own account `account_sid`
-_PATHS = {"transfer_to": ["input", "toAccountSid"], "account_sid": ["input", "sid"]}
+#: the services name the target `transfer_to`
+_PATHS = {"transfer_to": ["input", "toAccountSid"]}
 
 
 @strawberry.input(description="The number to move and where to.")
@@ -32,12 +31,11 @@ class TransferNumberPayload:
 
 async def transfer_number(info: Info, input: TransferNumberInput) -> TransferNumberPayload:
     ctx = info.context
-    try:
-        async with ctx.session() as session:
-            number = await numbers.transfer_number(
-                session=session, provider=ctx.provider, caller=ctx.viewer,
-                number_sid=input.sid, to_account_sid=input.to_account_sid,
-            )
-    except ServiceError as error:
-        return TransferNumberPayload(user_errors=[user_error(error, _PATHS)])
-    return TransferNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+
+    async def transfer_it() -> TransferNumberPayload:
+        number = await numbers.transfer_number(
+            db=ctx.db, provider=ctx.provider, caller=ctx.viewer, number_sid=input.sid, to_account_sid=input.to_account_sid
+        )
+        return TransferNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+
+    return await mutation_payload(info, transfer_it(), lambda errors: TransferNumberPayload(user_errors=errors), _PATHS)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.domain.numbers import NumberChanges
 from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
-from gateway.graphql.errors import user_error
+from gateway.graphql.errors import mutation_payload
 from gateway.graphql.mutations.inputs import (
     CapabilitiesInput,
     MessagingRouteInput,
@@ -17,11 +18,8 @@ from gateway.graphql.mutations.inputs import (
 )
 from gateway.graphql.types import IncomingPhoneNumber, UserError
 from gateway.services import numbers
-from gateway.services.errors import ServiceError
 
 _FIELDS = text.UPDATE_FIELDS
-#: the number's own account is checked too (it must be active): that is about `sid`
-_PATHS = {"account_sid": ["input", "sid"]}
 
 
 @strawberry.input(
@@ -53,19 +51,16 @@ class UpdateNumberPayload:
 
 async def update_number(info: Info, input: UpdateNumberInput) -> UpdateNumberPayload:
     ctx = info.context
-    try:
-        async with ctx.session() as session:
-            number = await numbers.get_number(session=session, caller=ctx.viewer, number_sid=input.sid)
-            updated = await numbers.update_number(
-                session=session,
-                provider=ctx.provider,
-                caller=ctx.viewer,
-                account_sid=number.account_sid,
-                number_sid=number.sid,
-                friendly_name=optional(input.friendly_name),
-                api_version=optional(input.api_version),
-                settings=settings_from(input, nulls=True),
-            )
-    except ServiceError as error:
-        return UpdateNumberPayload(user_errors=[user_error(error, _PATHS)])
-    return UpdateNumberPayload(incoming_phone_number=updated)  # type: ignore[arg-type]
+    changes = NumberChanges(
+        friendly_name=optional(input.friendly_name),
+        api_version=optional(input.api_version),
+        settings=settings_from(input, nulls=True),
+    )
+
+    async def update_it() -> UpdateNumberPayload:
+        number = await numbers.update_number(
+            db=ctx.db, provider=ctx.provider, caller=ctx.viewer, number_sid=input.sid, changes=changes
+        )
+        return UpdateNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+
+    return await mutation_payload(info, update_it(), lambda errors: UpdateNumberPayload(user_errors=errors))

@@ -1,0 +1,1 @@
+"""The domain's own types, shared by every layer and depending on none of them."""
