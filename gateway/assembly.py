@@ -33,7 +33,7 @@ def build_carrier(settings: Settings, database: Database) -> Provider:
     """The configured carrier itself."""
     if settings.provider == "sandbox":
         return SandboxProvider(DatabaseLedger(database))
-    options = HttpOptions(read_timeout=settings.carrier_timeout, write_timeout=settings.carrier_timeout)
+    options = HttpOptions.answering_within(settings.carrier_timeout)
     if settings.provider == "voipinnovations":
         from gateway.providers.voipinnovations import VoipInnovationsProvider
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 import uuid
 from typing import TYPE_CHECKING, Any, Mapping
@@ -48,6 +49,8 @@ CARRIER_MISMATCHES = Gauge(
 )
 UNSETTLED = [status.value for status in UNSETTLED_STATUSES]
 READINESS_TIMEOUT = 5.0
+#: `{number_sid:number_sid}` in a route's path is `{number_sid}` in a metric label
+_CONVERTOR = re.compile(r":\w+\}")
 
 
 class Observability:
@@ -89,7 +92,7 @@ class Observability:
                 await _plain_500(send_with_id, request_id)
         finally:
             elapsed = time.perf_counter() - began
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = _CONVERTOR.sub("}", getattr(scope.get("route"), "path", None) or "unmatched")
             HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
             HTTP_LATENCY.labels(route).observe(elapsed)
             access_log.info(json.dumps({

@@ -30,14 +30,17 @@ async def test_two_instances_behave_as_one(postgres_database: str) -> None:
                 httpx.AsyncClient(base_url=second, auth=AUTH, timeout=30) as b:
             clients = (a, b)
 
-            # Every number is bought through both instances at once: one wins.
+            # Every number is bought through both instances at once: one wins. The loser (the
+            # same account) hears that it has the number, or that its other purchase is still
+            # being confirmed (503, retry): never a second number, never a 500.
             purchases = await asyncio.gather(*(
                 client.post(path(ADMIN), data={"PhoneNumber": number})
                 for number in NUMBERS for client in clients
             ))
             statuses = Counter(r.status_code for r in purchases)
-            assert statuses == {200: len(NUMBERS), 400: len(NUMBERS)}, statuses
-            assert {r.json()["code"] for r in purchases if r.status_code == 400} == {21452}
+            assert statuses[200] == len(NUMBERS) and statuses[400] + statuses[503] == len(NUMBERS), statuses
+            assert {r.json()["code"] for r in purchases if r.status_code == 400} <= {21452}
+            assert {r.json()["code"] for r in purchases if r.status_code == 503} <= {21453}
             sids = {r.json()["phone_number"]: r.json()["sid"] for r in purchases if r.status_code == 200}
             assert sorted(sids) == NUMBERS
 

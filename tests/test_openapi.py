@@ -5,26 +5,27 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 
 from gateway.rest.openapi import BASE, openapi_document
-from gateway.rest.routes import rest_routes
+from gateway.rest.routes import resources, rest_routes
 
 
 def served_operations() -> set[tuple[str, str]]:
     operations = set()
-    for mount in rest_routes():
-        if not isinstance(mount, Mount) or mount.path != BASE:
-            continue
-        for route in mount.routes:
-            assert isinstance(route, Route)
-            path = re.sub(r"\{account_sid\}", "{AccountSid}", mount.path + route.path)
-            path = re.sub(r"\{number_sid\}", "{IncomingPhoneNumberSid}", path)
-            path = re.sub(r"\{iso_country\}", "{IsoCountry}", path)
-            for method in route.methods or ():
-                if method != "HEAD":
-                    operations.add((path, method.lower()))
+    for path, handlers in resources():
+        path = BASE + path.replace(":number_sid", "")
+        path = re.sub(r"\{account_sid\}", "{AccountSid}", path)
+        path = re.sub(r"\{number_sid\}", "{IncomingPhoneNumberSid}", path)
+        path = re.sub(r"\{iso_country\}", "{IsoCountry}", path)
+        operations |= {(path, method.lower()) for method in [*handlers, "OPTIONS"]}
     return operations
+
+
+def test_the_api_is_mounted_under_both_prefixes() -> None:
+    mounts = [route for route in rest_routes() if isinstance(route, Mount)]
+    assert sorted(mount.path for mount in mounts) == ["/2012-04-24", BASE]
+    assert all(len(mount.routes) == len(resources()) for mount in mounts)
 
 
 def documented_operations() -> set[tuple[str, str]]:
@@ -45,7 +46,8 @@ def test_every_path_parameter_is_declared() -> None:
 
 
 def test_operation_ids_are_unique() -> None:
-    ids = [op["operationId"] for item in openapi_document()["paths"].values() for op in item.values()]
+    ids = [op["operationId"] for item in openapi_document()["paths"].values() for op in item.values()
+           if "operationId" in op]
     assert len(ids) == len(set(ids))
 
 

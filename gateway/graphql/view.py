@@ -57,8 +57,10 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             return
         request = Request(scope, receive)
         try:
-            if request.method == "GET":
-                parse_parameters(scope.get("query_string", b""))  # strict: invalid UTF-8 is a 400
+            if request.method == "GET":  # strictly decoded: invalid UTF-8 is a 400 naming the parameter
+                parameters = parse_parameters(scope.get("query_string", b""))
+                for name in ("query", "variables", "operationName", "extensions"):
+                    parameters.get(name)
             response = await self.run(request)
         except AuthenticationFailed as refused:
             response = refused.response(request_id_of(request))

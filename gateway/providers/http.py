@@ -64,6 +64,14 @@ class HttpOptions:
     retry_budget: float = 15.0
     max_connections: int = 20
 
+    @classmethod
+    def answering_within(cls, seconds: float) -> "HttpOptions":
+        """Options for a carrier given `seconds` to answer each request: that read and write
+        timeout, connecting within at most 3 s, and no retry started after `seconds`."""
+        quick = min(3.0, seconds)
+        return cls(connect_timeout=quick, pool_timeout=quick, read_timeout=seconds, write_timeout=seconds,
+                   retry_budget=seconds)
+
     def exchange_seconds(self) -> float:
         """The longest one HTTP exchange can take (connect, send, wait for the answer)."""
         return self.pool_timeout + self.connect_timeout + self.write_timeout + self.read_timeout

@@ -181,11 +181,11 @@ class SandboxProvider:
         if phone_number == MAGIC_UNREACHABLE:
             raise ProviderUnavailableError("sandbox carrier unreachable (magic number)")
         parsed = phonenumbers.parse(phone_number)
-        country = phonenumbers.region_code_for_number(parsed)
-        if not any(c == country for c, _ in INVENTORY):
-            raise NumberUnavailableError(f"the sandbox carrier has no numbers in {country or 'that numbering plan'}")
         if not phonenumbers.is_valid_number(parsed):
             raise NumberUnavailableError(f"the sandbox carrier does not sell {phone_number}: it is not an assigned number")
+        country = phonenumbers.region_code_for_number(parsed)
+        if not any(c == country for c, _ in INVENTORY):
+            raise NumberUnavailableError(f"the sandbox carrier has no numbers in {country}")
         if not await self._ledger.record_sale(phone_number):
             raise NumberUnavailableError(f"{phone_number} is already sold")
         return Purchase(phone_number, beta=_is_beta(phone_number), capabilities=CAPABILITIES[number_type])

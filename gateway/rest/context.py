@@ -19,6 +19,7 @@ from gateway.services.errors import ServiceError, Unauthenticated
 from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
 from gateway.web.body import BodyTooLarge
+from gateway.web.forms import Parameters
 
 
 @dataclass
@@ -34,7 +35,7 @@ class RestContext:
         return str(self.request.path_params["account_sid"])
 
     @cached_property
-    def query(self) -> dict[str, str]:
+    def query(self) -> Parameters:
         """The query string, strictly decoded (an InvalidParameter names a bad one)."""
         return params.query(self.request)
 

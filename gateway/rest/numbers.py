@@ -15,6 +15,7 @@ from gateway.rest.responses import render
 from gateway.services import applications, listing, numbers, purchase, release
 from gateway.services.listing import NumberPage
 from gateway.storage.tables import IncomingPhoneNumber
+from gateway.web.forms import Parameters
 
 #: the typed subresources and the number type each stands for
 SUBRESOURCES = {"Local": NumberType.LOCAL, "TollFree": NumberType.TOLL_FREE, "Mobile": NumberType.MOBILE}
@@ -102,7 +103,7 @@ def purchase_endpoint(number_type: NumberType | None):
                 phone_number=form.get("PhoneNumber"),
                 area_code=form.get("AreaCode"),
                 number_type=number_type,
-                is_sip=bool(params.boolean(_case_insensitive(form, "isSIP"), "isSIP", default=False)),
+                is_sip=_is_sip(form),
                 friendly_name=form.get("FriendlyName"),
                 api_version=form.get("ApiVersion"),
                 settings=params.number_settings(form),
@@ -114,9 +115,10 @@ def purchase_endpoint(number_type: NumberType | None):
     return buy
 
 
-def _case_insensitive(form: dict[str, str], name: str) -> dict[str, str]:
-    value = next((v for k, v in form.items() if k.lower() == name.lower()), None)
-    return {name: value} if value is not None else {}
+def _is_sip(form: Parameters) -> bool:
+    """Restcomm's clients spell it isSIP, issip, IsSip…"""
+    value = form.get_any_case("isSIP")
+    return bool(params.boolean({"isSIP": value} if value is not None else {}, "isSIP", default=False))
 
 
 @endpoint

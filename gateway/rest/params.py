@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from gateway.services.errors import InvalidParameter
 from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
-from gateway.web.forms import parse_parameters
+from gateway.web.forms import Parameters, parse_parameters
 
 #: service field names whose REST parameter is not simply their CamelCase
 _LABELS = {
@@ -28,12 +28,12 @@ def label(field: str | None) -> str | None:
     return _LABELS.get(field, camel(field))
 
 
-async def read_form(request: Request) -> dict[str, str]:
+async def read_form(request: Request) -> Parameters:
     """The form body, decoded strictly; its size is bounded by `web.body.BodyLimit`."""
     return parse_parameters(await request.body())
 
 
-def query(request: Request) -> dict[str, str]:
+def query(request: Request) -> Parameters:
     """The query string, decoded strictly."""
     return parse_parameters(request.scope.get("query_string", b""))
 

@@ -6,6 +6,7 @@ the route families, so the key order is defined in one place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Mapping
@@ -99,7 +100,7 @@ def number_xml(number: IncomingPhoneNumber, applications: Mapping[str, Applicati
             inner = "".join(f"<{e}>{xml_value(getattr(number, column))}</{e}>" for column, e in _CAPABILITY_ELEMENTS)
             parts.append(f"<Capabilities>{inner}</Capabilities>")
         elif kind is Kind.URI:
-            parts.append(f"<Uri>{escape(number_uri(number, json=False))}</Uri>")
+            parts.append(f"<Uri>{xml_text(number_uri(number, json=False))}</Uri>")
         elif kind is Kind.DATE:
             parts.append(f"<{element}>{rfc2822(getattr(number, field.key))}</{element}>")
         else:
@@ -116,10 +117,21 @@ def number_xml(number: IncomingPhoneNumber, applications: Mapping[str, Applicati
     return "".join(parts)
 
 
+#: characters XML 1.0 cannot carry at all, not even as references (its Char production)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML character data: escaped, and any character XML cannot carry (input
+    validation refuses them, but rows may predate it) replaced by U+FFFD, so the document
+    is always well-formed."""
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
 def xml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    return xml_text(str(value))
 
 
 def xml_document(body: str) -> str:
@@ -127,7 +139,7 @@ def xml_document(body: str) -> str:
 
 
 def xml_attributes(attributes: Mapping[str, Any]) -> str:
-    return "".join(f" {name}={quoteattr(str(value))}" for name, value in attributes.items())
+    return "".join(f" {name}={quoteattr(_NOT_XML.sub(chr(0xFFFD), str(value)))}" for name, value in attributes.items())
 
 
 def dumps(document: Any) -> bytes:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 from typing import Any, Callable
-from xml.sax.saxutils import escape
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.rest.negotiation import wants_json
-from gateway.rest.representation import dumps, xml_document
+from gateway.rest.representation import dumps, xml_document, xml_text
 from gateway.services.errors import ErrorCode, RetryLater, ServiceError, Unauthenticated
 
 log = logging.getLogger("gateway.rest")
@@ -45,7 +44,7 @@ def error_response(
     body = {"code": code, "message": message, "more_info": MORE_INFO, "status": status}
     xml = (
         "<RestException>"
-        + "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in
+        + "".join(f"<{k}>{xml_text(str(v))}</{k}>" for k, v in
                   (("Code", code or ""), ("Message", message), ("MoreInfo", MORE_INFO), ("Status", status)))
         + "</RestException>"
     )

@@ -58,7 +58,7 @@ async def search_available_numbers(
     async with db.session() as session:
         await require_account(session=session, caller=caller, account_sid=account_sid)
     code = country.strip().upper()
-    if len(code) != 2 or not code.isalpha():
+    if len(code) != 2 or not (code.isascii() and code.isalpha()):
         raise InvalidParameter(f"{{field}} {country[:10]!r} must be an ISO 3166 two-letter code", field="iso_country")
     for name in _UNSUPPORTED:
         if getattr(search, name):

@@ -230,15 +230,13 @@ class _Order:
             )).first()
         if holder is not None and holder[0] == self.account_sid:
             _, status, sid, due = holder
-            if status == NumberStatus.PENDING.value and due is not None and due > utcnow():
-                return NumberUnavailable(
-                    f"{phone_number} is not available: another request of this account is buying it right now",
-                    field="phone_number",
-                )
             if status == NumberStatus.PENDING.value:
+                # This account's own purchase of it, in flight or left for the reconciler: its
+                # outcome is not known yet, so "not available" would be wrong either way.
+                wait = int((due - utcnow()).total_seconds()) if due is not None else 0
                 return ProviderUnavailable(
-                    f"the purchase of {phone_number} for this account is still being confirmed with the carrier; "
-                    "retry later (the reconciler settles it)", retry_after=60,
+                    f"the purchase of {phone_number} for this account is still being confirmed with the carrier;"
+                    " retry later to see how it ended", retry_after=min(max(wait, 5), 60),
                 )
             return NumberUnavailable(f"{phone_number} already belongs to this account ({sid})", field="phone_number")
         return NumberUnavailable(f"{phone_number} is not available", field="phone_number")

@@ -124,6 +124,8 @@ def _host_problem(host: str, *, bracketed: bool) -> str | None:
             ipaddress.IPv6Address(host)
         except ValueError:
             return f"{host!r} is not an IPv6 address"
+        if "%" in host:  # a zone names an interface of one machine, meaningless to whoever calls the URL
+            return f"{host!r} is an IPv6 address with a zone"
         return None
     name = host[:-1] if host.endswith(".") else host
     last = name.rsplit(".", 1)[-1]

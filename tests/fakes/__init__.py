@@ -11,6 +11,7 @@ a queue of faults per operation::
     fake.fail("buy", "drop", act=True)         # act, then close the connection unanswered
     fake.fail("search", "malformed")           # HTTP 200 with a truncated body
     fake.fail("buy", "refuse", code="420", label="method failed")  # the carrier's own no
+    fake.fail("assignDID", "late", seconds=3)  # answer too late, and act 3 s after the request
 
 A fault is used by the next call of its operation; ``times`` queues several. Start a
 fake with ``with Fake() as fake:`` (or start()/stop()); ``reset()`` empties it between
@@ -32,7 +33,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-FAULT_KINDS = ("error", "hang", "drop", "malformed", "refuse")
+FAULT_KINDS = ("error", "hang", "drop", "malformed", "refuse", "late")
 _TRANSPORT = "fake_carrier.transport"
 
 
@@ -43,7 +44,7 @@ class Fault:
     act: bool = False
     #: HTTP status of an "error" (default 503) or a "refuse" (carrier's default)
     status: int | None = None
-    #: how long a "hang" lasts (default: the fake's hang_seconds)
+    #: how long a "hang" lasts, or when a "late" fault acts (default: the fake's hang_seconds)
     seconds: float | None = None
     #: the carrier's own code and text for a "refuse"
     code: str | None = None
@@ -206,6 +207,15 @@ class FakeCarrier:
             return PlainTextResponse("Service Temporarily Unavailable", status_code=fault.status or 503)
         if fault.kind == "refuse":
             return refuse(fault)
+        if fault.kind == "late":
+            # A carrier that acts after the client stopped waiting: whatever happens to this
+            # connection, the operation is carried out `seconds` after the request came.
+            delay = self.hang_seconds if fault.seconds is None else fault.seconds
+            timer = threading.Timer(delay, act)
+            timer.daemon = True
+            timer.start()
+            await self._hang(delay + 0.2)
+            return PlainTextResponse("Gateway Timeout", status_code=504)
         acted = act() if fault.act else None
         if fault.kind == "hang":
             await self._hang(self.hang_seconds if fault.seconds is None else fault.seconds)
