@@ -107,13 +107,33 @@ def sql_statements_per_graphql_page(database_url: str, account: str, sizes: tupl
     return asyncio.run(measure())
 
 
+def purchase_lines(port: int, pid: int, account: str, auth: str, seconds: float) -> list[str]:
+    """Purchases from the sandbox under 32 concurrent clients: by number, then by area code
+    (where every client competes for the same candidates)."""
+    path = f"/2012-04-24/Accounts/{account}/IncomingPhoneNumbers.json"
+    headers = {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}
+    by_number = [("POST", path, headers, f"PhoneNumber=%2B1415{2000000 + i:07d}".encode()) for i in range(200_000)]
+    by_area_code = ("POST", path, headers, b"AreaCode=212")
+    lines = []
+    for label, plan in (("purchases by PhoneNumber, 32 clients", by_number),
+                        ("purchases by AreaCode, 32 clients", by_area_code)):
+        result = asyncio.run(run_load("127.0.0.1", port, plan, concurrency=32, seconds=seconds, server_pid=pid))
+        statuses = ", ".join(f"{count} x {status}" for status, count in sorted(result.statuses.items()))
+        lines.append(f"{result.line(label)}\n{'':<44} answers: {statuses}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL instead of SQLite")
     parser.add_argument("--numbers", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--only", choices=["all", "purchases"], default="all",
+                        help="purchases: only the purchase figures (seeds no numbers)")
     args = parser.parse_args()
+    if args.only == "purchases":
+        args.numbers = 0
 
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gateway-bench-")))
@@ -146,6 +166,10 @@ def main() -> None:
 
         deep_cursor = encode_cursor(SortKey(phone_number(int(args.numbers * 0.9)), deep_sid))
 
+        if args.only == "purchases":
+            for line in purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds):
+                print(line)
+            return
         run = lambda port, request: asyncio.run(  # noqa: E731
             run_load("127.0.0.1", port, request, concurrency=args.concurrency, seconds=args.seconds))
         print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -172,11 +196,8 @@ def main() -> None:
               f"{deep_graphql.percentile(50) / first_graphql.percentile(50):9.2f}"
               f"   ({first_graphql.percentile(50):.2f} ms vs {deep_graphql.percentile(50):.2f} ms, p50, one client)")
 
-        purchases = [("POST", f"/2012-04-24/Accounts/{big}/IncomingPhoneNumbers.json",
-                      {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"},
-                      f"PhoneNumber=%2B1415{2000000 + i:07d}".encode()) for i in range(200_000)]
-        bought = asyncio.run(run_load("127.0.0.1", gateway_port, purchases, concurrency=4, seconds=args.seconds))
-        print(bought.line("purchases (sandbox carrier)"))
+        for line in purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds):
+            print(line)
         print(f"{'peak RSS of the gateway process':<44} {peak_rss_mib(gateway.pid):9.1f} MiB")
 
         gateway.terminate()

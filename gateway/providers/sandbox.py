@@ -92,7 +92,7 @@ PLACES: dict[str, Place] = {
 }
 #: candidate numbers examined per search at most, whatever it asks (a bound on CPU)
 MAX_EXAMINED = 4000
-#: valid candidates produced per step in the worker thread before the ledger is asked
+#: valid candidates produced per step in the worker thread, at most, before the ledger is asked
 _BATCH = 100
 _STEP = 7919  # prime, coprime with 10: walks every suffix once, in a scattered order
 
@@ -166,7 +166,9 @@ class SandboxProvider:
         matching = _matching(country, number_type, prefixes, free_digits, filters, skip)
         found: list[AvailableNumber] = []
         while len(found) < wanted:
-            batch = await asyncio.to_thread(lambda: list(itertools.islice(matching, _BATCH)))
+            # A few more than still wanted: some may turn out sold.
+            size = min(_BATCH, wanted - len(found) + 8)
+            batch = await asyncio.to_thread(lambda: list(itertools.islice(matching, size)))
             if not batch:
                 break
             sold = await self._ledger.sold_among([n.phone_number for n in batch])
