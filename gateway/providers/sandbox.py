@@ -168,7 +168,7 @@ class SandboxProvider:
         while len(found) < wanted:
             # A few more than still wanted: some may turn out sold.
             size = min(_BATCH, wanted - len(found) + 8)
-            batch = await asyncio.to_thread(lambda: list(itertools.islice(matching, size)))
+            batch = await asyncio.to_thread(_take, matching, size)
             if not batch:
                 break
             sold = await self._ledger.sold_among([n.phone_number for n in batch])
@@ -209,6 +209,10 @@ class SandboxProvider:
 
     async def aclose(self) -> None:
         return None
+
+
+def _take(numbers: Iterator[AvailableNumber], count: int) -> list[AvailableNumber]:
+    return list(itertools.islice(numbers, count))
 
 
 def _searched(
