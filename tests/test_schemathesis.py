@@ -1,7 +1,8 @@
 """schemathesis over /openapi.json against a real gateway process (issue 8): generated
 requests, valid and invalid, never get a 500, and every answer is what the document says
 (status, media type, body schema, headers, Allow, authentication). Then a stateful run
-follows the document's links: purchase → get, update, release.
+follows the document's links: purchase → get, update, release. And generated GraphQL
+operations over the schema never meet an unexpected error.
 
 `positive_data_acceptance` is left out on purpose: it expects 2xx for any request the
 schema admits, and much of what the gateway refuses is not a matter of shape (a phone
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import collections
 import itertools
+import os
 import re
 import subprocess
 import sys
@@ -65,6 +67,20 @@ def test_generated_requests_get_documented_answers(server: GatewayServer, tmp_pa
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
     assert cases and cases[1] == cases[2] and int(cases[1]) > 1000, result.stdout[-3000:]  # every case passed
+    assert "Traceback" not in server.output()
+
+
+def test_generated_graphql_operations_never_meet_an_unexpected_error(server: GatewayServer) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "run", f"{server.url}/graphql", "--checks", "no_unexpected_error",
+         "--max-examples", "40", "--seed", "8", "--workers", "1", "--generation-database", "none", "--no-color",
+         "-H", f"Authorization: {AUTHORIZATION}"],
+        capture_output=True, text=True, timeout=600, cwd=Path(__file__).parent.parent,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.support.schemathesis_hooks"},
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert cases and cases[1] == cases[2] and int(cases[1]) > 300, result.stdout[-3000:]
     assert "Traceback" not in server.output()
 
 
