@@ -18,7 +18,9 @@ from starlette.types import ASGIApp
 
 from gateway.assembly import build_database, build_provider
 from gateway.graphql.routes import graphql_routes
-from gateway.observability import Observability, observability_routes, record_reconciliation
+from gateway.observability.health import observability_routes
+from gateway.observability.metrics import record_reconciliation
+from gateway.observability.middleware import Observability
 from gateway.providers.base import Provider
 from gateway.rest.negotiation import JsonSuffix
 from gateway.rest.responses import error_response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from gateway.observability import InstrumentedProvider
+from gateway.observability.carrier import InstrumentedProvider
 from gateway.providers.base import Provider
 from gateway.providers.http import HttpOptions
 from gateway.providers.sandbox import SandboxProvider

@@ -162,8 +162,8 @@ async def _reconcile(settings: Settings, grace: float | None) -> int:
 
 
 async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.domain.errors import ServiceError
     from gateway.services.accounts import create_account, ensure_bootstrap_account, find_account
-    from gateway.services.errors import ServiceError
 
     async def run(database: Database) -> int:
         await ensure_bootstrap_account(
@@ -190,9 +190,9 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _create_application(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.domain.errors import ServiceError
     from gateway.services.accounts import find_account
     from gateway.services.applications import create_application
-    from gateway.services.errors import ServiceError
 
     async def run(database: Database) -> int:
         account = await find_account(db=database, sid=args.account)

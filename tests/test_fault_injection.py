@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from gateway.observability import InstrumentedProvider
+from gateway.observability.carrier import InstrumentedProvider
 from gateway.providers.http import HttpOptions
 from gateway.providers.voipinnovations import VoipInnovationsProvider
 from gateway.services.reconcile import reconcile

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from gateway.observability import InstrumentedProvider
+from gateway.observability.carrier import InstrumentedProvider
 from gateway.providers.http import HttpOptions
 from gateway.providers.voipinnovations import VoipInnovationsProvider
 from gateway.services.reconcile import reconcile

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from gateway.observability import InstrumentedProvider
+from gateway.observability.carrier import InstrumentedProvider
 from gateway.providers.voipinnovations import VoipInnovationsProvider
 from tests.conftest import numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations

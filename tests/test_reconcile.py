@@ -9,7 +9,7 @@ import sys
 from datetime import datetime, timedelta
 
 from gateway.app import create_app
-from gateway.observability import record_reconciliation
+from gateway.observability.metrics import record_reconciliation
 from gateway.providers.sandbox import MAGIC_RELEASE_FAILS, MemoryLedger, SandboxProvider
 from gateway.services.reconcile import reconcile
 from gateway.settings import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.services.route_families import CAPABILITY_COLUMNS, FAMILIES, ROUTE_SETTINGS
+from gateway.domain.route_families import CAPABILITY_COLUMNS, FAMILIES, ROUTE_SETTINGS
 from gateway.storage.tables import IncomingPhoneNumber, NumberSettingsBase
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import strawberry
 
+from gateway.domain.ids import PHONE_NUMBER, is_sid
 from gateway.graphql.errors import client_error
 from gateway.graphql.types import IncomingPhoneNumber
-from gateway.services.ids import PHONE_NUMBER, is_sid
 from gateway.services.listing import NumberWindow, SortKey
 from gateway.storage.tables import IncomingPhoneNumber as NumberRow
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -13,6 +12,7 @@ from gateway.graphql.loaders import Loaders, create_loaders
 from gateway.providers.base import Provider
 from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
+from gateway.web.context import request_id
 
 
 @dataclass
@@ -38,14 +38,6 @@ class GraphQLContext:
 Info = StrawberryInfo[GraphQLContext, None]
 
 
-def request_id_of(request: Request) -> str:
-    """The id the Observability middleware gave this request (one is made if it did not run)."""
-    state = request.scope.setdefault("state", {})
-    if not state.get("request_id"):
-        state["request_id"] = uuid.uuid4().hex
-    return str(state["request_id"])
-
-
 def build_context(
     request: Request, response: Response | None, db: RequestDatabase, caller: Account | None
 ) -> GraphQLContext:
@@ -56,5 +48,5 @@ def build_context(
         provider=request.app.state.provider,
         caller=caller,
         loaders=create_loaders(db, caller),
-        request_id=request_id_of(request),
+        request_id=request_id(request),
     )

@@ -14,10 +14,10 @@ from typing import NoReturn, TypeVar
 
 from graphql import GraphQLError
 
+from gateway.domain.errors import ErrorCode, ServiceError, ServiceUnavailable
+from gateway.domain.route_families import CAPABILITY_COLUMNS, SETTINGS_BY_COLUMN
 from gateway.graphql.context import Info
 from gateway.graphql.types import UserError, error_code
-from gateway.services.errors import ErrorCode, ServiceError, ServiceUnavailable
-from gateway.services.route_families import CAPABILITY_COLUMNS, SETTINGS_BY_COLUMN
 
 FieldPath = Sequence[str]
 Payload = TypeVar("Payload")

@@ -12,13 +12,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-# The one parser of the header and the one challenge, shared with REST.
-from gateway.rest.context import basic_credentials
-from gateway.rest.responses import AUTH_CHALLENGE
-from gateway.services import accounts
-from gateway.services.errors import ErrorCode, RetryLater, ServiceError
+from gateway.domain.errors import ErrorCode, RetryLater, ServiceError
 from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
+from gateway.web import credentials
+from gateway.web.credentials import AUTH_CHALLENGE
 
 
 class AuthenticationFailed(Exception):
@@ -53,7 +51,6 @@ class AuthenticationFailed(Exception):
 async def authenticate_request(request: Request, db: RequestDatabase) -> Account:
     """The caller named by the request's HTTP Basic credentials, or AuthenticationFailed."""
     try:
-        username, secret = basic_credentials(request)
-        return await accounts.authenticate(db=db, username=username, secret=secret)
+        return await credentials.authenticate_request(request, db)
     except ServiceError as error:
         raise AuthenticationFailed(error) from None

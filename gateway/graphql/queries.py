@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from gateway.domain.errors import Forbidden, NotFound, ServiceError
+from gateway.domain.ids import ACCOUNT, PHONE_NUMBER, is_sid
 from gateway.domain.numbers import NumberFilters
 from gateway.graphql import descriptions as text
 from gateway.graphql.connection import (
@@ -31,8 +33,6 @@ from gateway.graphql.types import (
     PhoneNumberType,
 )
 from gateway.services import accounts, available, listing, numbers
-from gateway.services.errors import Forbidden, NotFound, ServiceError
-from gateway.services.ids import ACCOUNT, PHONE_NUMBER, is_sid
 from gateway.storage import tables
 
 

@@ -38,7 +38,7 @@ from gateway.graphql.costs import CarrierSearchLimit
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.queries import Query
 from gateway.graphql.types import SCALAR_MAP, Account, IncomingPhoneNumber
-from gateway.observability import GRAPHQL_OPERATIONS
+from gateway.observability.metrics import GRAPHQL_OPERATIONS
 
 log = logging.getLogger("gateway.graphql")
 

@@ -6,7 +6,7 @@ default attribute look-up, which is the cheapest a field can be (FIELD-NOTES: ke
 leaves sync). `is_type_of` tells Strawberry which row is which for the `Node` interface.
 
 The route types (`VoiceRoute`, `MessagingRoute`) are generated from
-`gateway.services.route_families.FAMILIES`, the one definition of the voice, sms, ussd
+`gateway.domain.route_families.FAMILIES`, the one definition of the voice, sms, ussd
 and refer settings; a number's `voice` field is a thin view mapping the route's field
 names onto that family's columns.
 """
@@ -22,20 +22,20 @@ from typing import Any
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from gateway.graphql import descriptions as text
-from gateway.graphql.context import Info
-from gateway.providers.base import NumberType
-from gateway.rest.representation import number_uri  # the URI REST serves the number at
-from gateway.services.access import can_act_on
-from gateway.services.accounts import ROLES, STATUSES
-from gateway.services.errors import ErrorCode as ServiceErrorCode
-from gateway.services.route_families import (
+from gateway.domain.errors import ErrorCode as ServiceErrorCode
+from gateway.domain.route_families import (
     CAPABILITIES,
     FAMILIES,
     RouteFamily,
     SettingKind,
 )
+from gateway.graphql import descriptions as text
+from gateway.graphql.context import Info
+from gateway.providers.base import NumberType
+from gateway.services.access import can_act_on
+from gateway.services.accounts import ROLES, STATUSES
 from gateway.storage import tables
+from gateway.web.links import number_uri  # where REST serves the number
 
 # -- Scalars -----------------------------------------------------------------------
 
@@ -302,7 +302,7 @@ class IncomingPhoneNumber(Node):
 
     @strawberry.field(description=text.NUMBER_FIELDS["uri"])
     def uri(self) -> str:
-        return number_uri(self)  # type: ignore[arg-type]
+        return number_uri(self.account_sid, self.sid)  # type: ignore[attr-defined]  # self is the row
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:

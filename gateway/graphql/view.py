@@ -31,14 +31,15 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
+from gateway.domain.errors import ServiceError
 from gateway.graphql import ide
-from gateway.graphql.context import GraphQLContext, build_context, request_id_of
+from gateway.graphql.context import GraphQLContext, build_context
 from gateway.graphql.permissions import AuthenticationFailed, authenticate_request
 from gateway.graphql.schema import UNEXPECTED
 from gateway.graphql.schema import schema as default_schema
-from gateway.services.errors import ServiceError
 from gateway.services.validation import forbidden_character
 from gateway.web.body import BodyTooLarge
+from gateway.web.context import request_database, request_id
 from gateway.web.forms import parse_parameters
 
 log = logging.getLogger("gateway.graphql")
@@ -63,26 +64,25 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
                     parameters.get(name)
             response = await self.run(request)
         except AuthenticationFailed as refused:
-            response = refused.response(request_id_of(request))
+            response = refused.response(request_id(request))
         except HTTPException as error:
-            response = _transport_error(error.status_code, error.reason, request_id_of(request), request.method)
+            response = _transport_error(error.status_code, error.reason, request_id(request), request.method)
         except ServiceError as error:
-            response = _transport_error(400, error.message_for(), request_id_of(request), request.method)
+            response = _transport_error(400, error.message_for(), request_id(request), request.method)
         except BodyTooLarge as error:
-            response = _transport_error(413, str(error), request_id_of(request), request.method)
+            response = _transport_error(413, str(error), request_id(request), request.method)
         except ClientDisconnect:
             raise  # nobody to answer; the access log records it
         except Exception:
-            request_id = request_id_of(request)
-            log.exception("unexpected error serving GraphQL (request id %s)", request_id)
-            response = _transport_error(500, UNEXPECTED, request_id, request.method)
+            log.exception("unexpected error serving GraphQL (request id %s)", request_id(request))
+            response = _transport_error(500, UNEXPECTED, request_id(request), request.method)
         await response(scope, receive, send)
 
     def is_ide_request(self, request: Request) -> bool:
         return self.should_render_graphql_ide(self.request_adapter_class(request))
 
     async def get_context(self, request: Request, response: Any) -> GraphQLContext:  # type: ignore[override]
-        db = request.app.state.database.for_request()
+        db = request_database(request)
         caller = None if self.is_ide_request(request) else await authenticate_request(request, db)
         return build_context(request, response, db, caller)
 

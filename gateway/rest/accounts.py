@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from gateway.domain.errors import InvalidParameter
 from gateway.rest import params
 from gateway.rest.context import RestContext, endpoint
 from gateway.rest.representation import account_json, account_xml, xml_attributes
 from gateway.rest.responses import render
 from gateway.services import accounts, applications
-from gateway.services.errors import InvalidParameter
 from gateway.storage.tables import Application
+from gateway.web.links import application_uri
 
 
 @endpoint
@@ -55,7 +56,7 @@ def _application_json(application: Application) -> dict[str, object]:
         "sid": application.sid,
         "account_sid": application.account_sid,
         "friendly_name": application.friendly_name,
-        "uri": f"/2012-04-24/Accounts/{application.account_sid}/Applications/{application.sid}.json",
+        "uri": application_uri(application.account_sid, application.sid),
     }
 
 

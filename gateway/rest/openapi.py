@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import __version__
+from gateway.domain.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
 from gateway.rest.representation import dumps
 from gateway.services.available import DEFAULT_RESULTS, MAX_RESULTS
 from gateway.services.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
 from gateway.services.validation import MAX_FRIENDLY_NAME, MAX_URL
 from gateway.web.body import MAX_BODY
 

@@ -10,8 +10,8 @@ from typing import Any, Mapping
 
 from starlette.requests import Request
 
-from gateway.services.errors import InvalidParameter
-from gateway.services.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
+from gateway.domain.errors import InvalidParameter
+from gateway.domain.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
 from gateway.web.forms import Parameters, parse_parameters
 
 #: service field names whose REST parameter is not simply their CamelCase

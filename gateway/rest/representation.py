@@ -14,17 +14,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
+from gateway.domain.route_families import CAPABILITIES, FAMILIES, RouteFamily, SettingKind, camel
 from gateway.rest.dates import rfc2822
-from gateway.services.route_families import CAPABILITIES, FAMILIES, RouteFamily, SettingKind, camel
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber
+from gateway.web.links import account_uri, number_uri, numbers_uri
 
-API_VERSION = "2012-04-24"
 Entry = tuple[str, str, Any]  # (json key, XML element, value)
-
-
-def number_uri(number: IncomingPhoneNumber, *, json: bool = True) -> str:
-    suffix = ".json" if json else ""
-    return f"/{API_VERSION}/Accounts/{number.account_sid}/IncomingPhoneNumbers/{number.sid}{suffix}"
 
 
 class Kind(Enum):
@@ -88,7 +83,7 @@ def number_json(number: IncomingPhoneNumber, applications: Mapping[str, Applicat
         elif kind is Kind.CAPABILITIES:
             document[field.key] = {column: getattr(number, column) for column, _ in _CAPABILITY_ELEMENTS}
         else:
-            document[field.key] = number_uri(number)
+            document[field.key] = number_uri(number.account_sid, number.sid)
     return document
 
 
@@ -100,7 +95,7 @@ def number_xml(number: IncomingPhoneNumber, applications: Mapping[str, Applicati
             inner = "".join(f"<{e}>{xml_value(getattr(number, column))}</{e}>" for column, e in _CAPABILITY_ELEMENTS)
             parts.append(f"<Capabilities>{inner}</Capabilities>")
         elif kind is Kind.URI:
-            parts.append(f"<Uri>{xml_text(number_uri(number, json=False))}</Uri>")
+            parts.append(f"<Uri>{xml_text(number_uri(number.account_sid, number.sid, json=False))}</Uri>")
         elif kind is Kind.DATE:
             parts.append(f"<{element}>{rfc2822(getattr(number, field.key))}</{element}>")
         else:
@@ -149,10 +144,6 @@ def dumps(document: Any) -> bytes:
 # ---- accounts -------------------------------------------------------------------
 
 
-def account_uri(account: Account, *, json: bool = True) -> str:
-    return f"/{API_VERSION}/Accounts/{account.sid}{'.json' if json else ''}"
-
-
 def account_entries(account: Account, auth_token: str | None = None) -> list[Entry]:
     entries: list[Entry] = [
         ("sid", "Sid", account.sid),
@@ -173,10 +164,8 @@ def account_entries(account: Account, auth_token: str | None = None) -> list[Ent
 
 def account_json(account: Account, auth_token: str | None = None) -> dict[str, Any]:
     document = {key: value for key, _, value in account_entries(account, auth_token)}
-    document["uri"] = account_uri(account)
-    document["subresource_uris"] = {
-        "incoming_phone_numbers": f"/{API_VERSION}/Accounts/{account.sid}/IncomingPhoneNumbers.json"
-    }
+    document["uri"] = account_uri(account.sid)
+    document["subresource_uris"] = {"incoming_phone_numbers": numbers_uri(account.sid)}
     return document
 
 
@@ -184,7 +173,7 @@ def account_xml(account: Account, auth_token: str | None = None) -> str:
     parts = ["<Account>"]
     for _, element, value in account_entries(account, auth_token):
         if element == "Uri":
-            value = account_uri(account, json=False)
+            value = account_uri(account.sid, json=False)
         if value is not None:
             parts.append(f"<{element}>{xml_value(value)}</{element}>")
     parts.append("</Account>")

@@ -8,16 +8,16 @@ from typing import Any, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.domain.errors import ErrorCode, RetryLater, ServiceError, Unauthenticated
 from gateway.rest.negotiation import wants_json
 from gateway.rest.representation import dumps, xml_document, xml_text
-from gateway.services.errors import ErrorCode, RetryLater, ServiceError, Unauthenticated
+from gateway.web.credentials import AUTH_CHALLENGE
 
 log = logging.getLogger("gateway.rest")
 
 JSON_TYPE = "application/json"
 XML_TYPE = "application/xml"
 MORE_INFO = "https://github.com/numbers-gateway/gateway#error-codes"
-AUTH_CHALLENGE = {"WWW-Authenticate": 'Basic realm="Restcomm realm"'}
 
 STATUS_BY_CODE = {
     ErrorCode.UNAUTHENTICATED: 401,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.services.errors import Forbidden, NotFound
-from gateway.services.ids import ACCOUNT, is_sid
+from gateway.domain.errors import Forbidden, NotFound
+from gateway.domain.ids import ACCOUNT, is_sid
 from gateway.storage.tables import Account
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from gateway.domain.errors import Conflict, Forbidden, InvalidParameter, Unauthenticated
+from gateway.domain.ids import ACCOUNT, is_sid, new_sid, new_token
 from gateway.services import validation
 from gateway.services.access import require_account
-from gateway.services.errors import Conflict, Forbidden, InvalidParameter, Unauthenticated
-from gateway.services.ids import ACCOUNT, is_sid, new_sid, new_token
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account
 

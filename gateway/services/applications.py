@@ -7,11 +7,11 @@ from typing import Any, Iterable, Mapping
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.errors import InvalidParameter
+from gateway.domain.ids import APPLICATION, new_sid
+from gateway.domain.route_families import APPLICATION_COLUMNS
 from gateway.services import validation
 from gateway.services.access import require_account
-from gateway.services.errors import InvalidParameter
-from gateway.services.ids import APPLICATION, new_sid
-from gateway.services.route_families import APPLICATION_COLUMNS
 from gateway.storage.database import Sessions
 from gateway.storage.queries import applications_by_sid
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from gateway.domain.errors import InvalidAreaCode, InvalidParameter
 from gateway.domain.numbers import NumberType
 from gateway.providers.base import AvailableNumber, Provider, SearchFilters, satisfies
 from gateway.services.access import require_account
 from gateway.services.carrier import ask
-from gateway.services.errors import InvalidAreaCode, InvalidParameter
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account
 

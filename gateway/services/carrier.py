@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import Awaitable, TypeVar
 
+from gateway.domain.errors import NumberUnavailable, ProviderUnavailable
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
-from gateway.services.errors import NumberUnavailable, ProviderUnavailable
 from gateway.storage.database import holds_session
 
 T = TypeVar("T")

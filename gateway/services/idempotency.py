@@ -24,9 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain import errors
+from gateway.domain.errors import Conflict, InvalidParameter, NotFound, ProviderUnavailable, ServiceError
 from gateway.domain.numbers import NumberStatus
-from gateway.services import errors, validation
-from gateway.services.errors import Conflict, InvalidParameter, NotFound, ProviderUnavailable, ServiceError
+from gateway.services import validation
 from gateway.storage.database import Sessions
 from gateway.storage.tables import IdempotencyRecord, IncomingPhoneNumber, utcnow
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.errors import InvalidParameter
+from gateway.domain.ids import PHONE_NUMBER, is_sid
 from gateway.domain.numbers import NumberFilters, SortKey
 from gateway.services import validation
 from gateway.services.access import require_account
 from gateway.services.applications import application_sids
-from gateway.services.errors import InvalidParameter
-from gateway.services.ids import PHONE_NUMBER, is_sid
 from gateway.storage.database import Sessions
 from gateway.storage.queries import applications_by_sid, count_numbers, select_numbers
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber

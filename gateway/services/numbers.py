@@ -12,15 +12,15 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.errors import Conflict, Forbidden, InvalidParameter, NotFound
+from gateway.domain.ids import ACCOUNT, PHONE_NUMBER, is_sid
 from gateway.domain.numbers import NumberChanges, NumberStatus
+from gateway.domain.route_families import APPLICATION_COLUMNS, ROUTE_SETTINGS
 from gateway.providers.base import Provider
 from gateway.services import validation
 from gateway.services.access import can_act_on, require_account
 from gateway.services.applications import check_usable
 from gateway.services.carrier import ask
-from gateway.services.errors import Conflict, Forbidden, InvalidParameter, NotFound
-from gateway.services.ids import ACCOUNT, PHONE_NUMBER, is_sid
-from gateway.services.route_families import APPLICATION_COLUMNS, ROUTE_SETTINGS
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
 

@@ -15,8 +15,8 @@ import re
 
 import phonenumbers
 
+from gateway.domain.errors import InvalidAreaCode, InvalidPhoneNumber
 from gateway.domain.numbers import NumberType
-from gateway.services.errors import InvalidAreaCode, InvalidPhoneNumber
 
 _TYPES = {
     phonenumbers.PhoneNumberType.TOLL_FREE: NumberType.TOLL_FREE,

@@ -25,22 +25,22 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from gateway.domain.numbers import NumberStatus, NumberType, PurchaseRequest
-from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError, Purchase, SearchFilters
-from gateway.services import idempotency, validation
-from gateway.services.access import require_account
-from gateway.services.applications import check_usable
-from gateway.services.carrier import ask, bounded
-from gateway.services.errors import (
+from gateway.domain.errors import (
     InvalidPhoneNumber,
     MissingPhoneNumber,
     NumberUnavailable,
     ProviderUnavailable,
     ServiceError,
 )
-from gateway.services.ids import PHONE_NUMBER, new_sid
+from gateway.domain.ids import PHONE_NUMBER, new_sid
+from gateway.domain.numbers import NumberStatus, NumberType, PurchaseRequest
+from gateway.domain.route_families import CAPABILITIES, CAPABILITY_COLUMNS, ROUTE_SETTINGS
+from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError, Purchase, SearchFilters
+from gateway.services import idempotency, validation
+from gateway.services.access import require_account
+from gateway.services.applications import check_usable
+from gateway.services.carrier import ask, bounded
 from gateway.services.phone import ParsedNumber, area_code_country, parse_did
-from gateway.services.route_families import CAPABILITIES, CAPABILITY_COLUMNS, ROUTE_SETTINGS
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
 

@@ -42,7 +42,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, update
+from sqlalchemy import ColumnElement, delete, func, or_, update
 from sqlmodel import col, select
 
 from gateway.domain.numbers import UNSETTLED, NumberStatus
@@ -252,6 +252,17 @@ async def sweep_carrier(*, db: Sessions, provider: Provider) -> Sweep | None:
             break
         after = chunk[-1][0]
     return Sweep(unknown_here=sorted(billed - known), not_billed=not_billed)
+
+
+async def unsettled_counts(*, db: Sessions) -> dict[str, int]:
+    """How many numbers are in each unsettled status, across every instance."""
+    async with db.session() as session:
+        counted = dict((await session.exec(
+            select(IncomingPhoneNumber.status, func.count())
+            .where(col(IncomingPhoneNumber.status).in_([s.value for s in UNSETTLED]))
+            .group_by(col(IncomingPhoneNumber.status))
+        )).all())
+    return {status.value: counted.get(status.value, 0) for status in UNSETTLED}
 
 
 def _moment(moment: datetime) -> str:

@@ -18,10 +18,10 @@ from sqlalchemy import delete, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.domain.errors import NotFound, ProviderUnavailable
 from gateway.domain.numbers import NumberStatus
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
 from gateway.services.carrier import bounded
-from gateway.services.errors import NotFound, ProviderUnavailable
 from gateway.services.numbers import locate, release_under_way
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow

@@ -11,9 +11,9 @@ import re
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from gateway.services.errors import InvalidParameter, InvalidUrl
-from gateway.services.ids import APPLICATION, is_sid
-from gateway.services.route_families import CAPABILITY_COLUMNS, SETTINGS_BY_COLUMN, SettingKind
+from gateway.domain.errors import InvalidParameter, InvalidUrl
+from gateway.domain.ids import APPLICATION, is_sid
+from gateway.domain.route_families import CAPABILITY_COLUMNS, SETTINGS_BY_COLUMN, SettingKind
 
 MAX_FRIENDLY_NAME = 64
 MAX_URL = 2048

@@ -23,13 +23,13 @@ import contextlib
 import contextvars
 from typing import Any, AsyncIterator, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.services.errors import ServiceUnavailable
+from gateway.domain.errors import ServiceUnavailable
 from gateway.storage import tables  # noqa: F401  (registers the tables on the metadata)
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
@@ -114,6 +114,11 @@ class Database:
             raise busy(self.pool_timeout) from None
         finally:
             _holding.reset(token)
+
+    async def ping(self) -> None:
+        """One round trip: raises if the database does not answer."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     def for_request(self) -> "RequestDatabase":
         return RequestDatabase(self)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 from urllib.parse import unquote_to_bytes
 
-from gateway.services.errors import InvalidParameter
+from gateway.domain.errors import InvalidParameter
 from gateway.services.validation import forbidden_character
 
 

@@ -14,14 +14,14 @@ from typing import Any
 import strawberry
 from strawberry.types.unset import UnsetType
 
-from gateway.graphql import descriptions as text
-from gateway.graphql.types import HttpMethod
-from gateway.services.route_families import (
+from gateway.domain.route_families import (
     CAPABILITIES,
     FAMILIES,
     RouteFamily,
     SettingKind,
 )
+from gateway.graphql import descriptions as text
+from gateway.graphql.types import HttpMethod
 
 _INPUT_TYPES: dict[SettingKind, Any] = {
     SettingKind.URL: str | None,
