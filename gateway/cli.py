@@ -163,6 +163,7 @@ async def _reconcile(settings: Settings, grace: float | None) -> int:
 
 async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.domain.errors import ServiceError
+    from gateway.domain.fields import field
     from gateway.services.accounts import create_account, ensure_bootstrap_account, find_account
 
     async def run(database: Database) -> int:
@@ -179,8 +180,7 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
                 role=args.role or ("Administrator" if parent is None else None), token=args.token,
             )
         except ServiceError as error:
-            option = "--" + error.field.replace("_", "-") if error.field else None
-            print(f"gateway: {error.message_for(option)}", file=sys.stderr)
+            print(f"gateway: {error.message_for(field(error.field).option if error.field else None)}", file=sys.stderr)
             return 1
         print(created.account.sid)
         print(created.auth_token)

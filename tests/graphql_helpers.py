@@ -11,9 +11,9 @@ import httpx
 from sqlalchemy import event
 from starlette.applications import Starlette
 
+from gateway.domain.fields import lower_camel
 from gateway.domain.numbers import PurchaseRequest
 from gateway.domain.route_families import CAPABILITIES, FAMILIES, SettingKind
-from gateway.graphql.errors import lower_camel
 from gateway.rest.dates import rfc2822
 from gateway.services.applications import create_application
 from gateway.services.purchase import purchase_number

@@ -9,37 +9,22 @@ same `code` and `restcommCode` in its extensions (never masked: it is expected).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import NoReturn, TypeVar
 
 from graphql import GraphQLError
 
 from gateway.domain.errors import ErrorCode, ServiceError, ServiceUnavailable
-from gateway.domain.route_families import CAPABILITY_COLUMNS, SETTINGS_BY_COLUMN
+from gateway.domain.fields import field
 from gateway.graphql.context import Info
 from gateway.graphql.types import UserError, error_code
 
-FieldPath = Sequence[str]
 Payload = TypeVar("Payload")
 
 
-def lower_camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def input_path(field: str | None, overrides: Mapping[str, FieldPath] | None = None) -> list[str] | None:
+def input_path(name: str | None) -> list[str] | None:
     """The GraphQL path of a service-level field name (`voice_url` → input.voice.url)."""
-    if field is None:
-        return None
-    if overrides and field in overrides:
-        return list(overrides[field])
-    setting = SETTINGS_BY_COLUMN.get(field)
-    if setting is not None:
-        return ["input", setting.family, lower_camel(setting.name)]
-    if field in CAPABILITY_COLUMNS:
-        return ["input", "capabilities", field.removesuffix("_capable")]
-    return ["input", lower_camel(field)]
+    return ["input", *field(name).graphql] if name is not None else None
 
 
 def label(path: Sequence[str] | None) -> str | None:
@@ -49,8 +34,8 @@ def label(path: Sequence[str] | None) -> str | None:
     return ".".join(path[1:] if path[0] == "input" and len(path) > 1 else path)
 
 
-def user_error(error: ServiceError, overrides: Mapping[str, FieldPath] | None = None) -> UserError:
-    path = input_path(error.field, overrides)
+def user_error(error: ServiceError) -> UserError:
+    path = input_path(error.field)
     return UserError(
         field=path,
         message=error.message_for(label(path)),
@@ -66,23 +51,22 @@ def client_error(message: str, code: ErrorCode = ErrorCode.INVALID_PARAMETER, **
     )
 
 
-def raise_query_error(info: Info, error: ServiceError, arguments: Mapping[str, str] | None = None) -> NoReturn:
-    """Re-raise a ServiceError from a query resolver; `arguments` maps service field → argument."""
+def raise_query_error(info: Info, error: ServiceError) -> NoReturn:
+    """Re-raise a ServiceError from a query resolver, naming the argument at fault."""
     note_unavailable(info, error)
-    name = (arguments or {}).get(error.field or "") or (lower_camel(error.field) if error.field else None)
+    name = field(error.field).graphql_label if error.field else None
     raise client_error(error.message_for(name), error.code) from error
 
 
 async def mutation_payload(
-    info: Info, action: Awaitable[Payload], failed: Callable[[list[UserError]], Payload],
-    paths: Mapping[str, FieldPath] | None = None,
+    info: Info, action: Awaitable[Payload], failed: Callable[[list[UserError]], Payload]
 ) -> Payload:
     """The mutation's payload, or `failed(userErrors)` when the service refuses."""
     try:
         return await action
     except ServiceError as error:
         note_unavailable(info, error)
-        return failed([user_error(error, paths)])
+        return failed([user_error(error)])
 
 
 def note_unavailable(info: Info, error: ServiceError) -> None:

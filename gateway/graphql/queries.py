@@ -138,7 +138,7 @@ class Query:
                 **window,
             )
         except ServiceError as error:
-            raise_query_error(info, error, {"account_sid": "accountSid"})
+            raise_query_error(info, error)
         return connection(found)
 
     @strawberry.field(description="Search the carrier for numbers to buy (AvailablePhoneNumbers).")
@@ -170,7 +170,7 @@ class Query:
                 ),
             )
         except ServiceError as error:
-            raise_query_error(info, error, {"iso_country": "country", "range_size": "first", "area_code": "areaCode"})
+            raise_query_error(info, error)
         return found  # type: ignore[return-value]
 
     @strawberry.field(description="The countries the carrier has numbers in (ISO 3166 codes).")

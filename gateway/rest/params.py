@@ -11,21 +11,14 @@ from typing import Any, Mapping
 from starlette.requests import Request
 
 from gateway.domain.errors import InvalidParameter
+from gateway.domain.fields import field
 from gateway.domain.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
 from gateway.web.forms import Parameters, parse_parameters
 
-#: service field names whose REST parameter is not simply their CamelCase
-_LABELS = {
-    "email": "EmailAddress", "sid": "IncomingPhoneNumberSid", "is_sip": "isSIP", "idempotency_key": "Idempotency-Key",
-    "transfer_to": "AccountSid",
-}
 
-
-def label(field: str | None) -> str | None:
+def label(name: str | None) -> str | None:
     """The REST parameter for a service-level field name (`voice_url` → `VoiceUrl`)."""
-    if field is None:
-        return None
-    return _LABELS.get(field, camel(field))
+    return field(name).rest if name is not None else None
 
 
 async def read_form(request: Request) -> Parameters:

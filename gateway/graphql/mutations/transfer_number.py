@@ -11,8 +11,6 @@ from gateway.graphql.types import IncomingPhoneNumber, UserError
 from gateway.services import numbers
 
 _FIELDS = text.TRANSFER_FIELDS
-#: the services name the target `transfer_to`
-_PATHS = {"transfer_to": ["input", "toAccountSid"]}
 
 
 @strawberry.input(description="The number to move and where to.")
@@ -38,4 +36,4 @@ async def transfer_number(info: Info, input: TransferNumberInput) -> TransferNum
         )
         return TransferNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
 
-    return await mutation_payload(info, transfer_it(), lambda errors: TransferNumberPayload(user_errors=errors), _PATHS)
+    return await mutation_payload(info, transfer_it(), lambda errors: TransferNumberPayload(user_errors=errors))
