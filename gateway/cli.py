@@ -88,14 +88,14 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         **logging_config["loggers"],
         "gateway": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
-    options = {"host": host, "port": port, "log_config": logging_config, "access_log": False}
     if workers > 1:
         # Workers import the app by name, each reading the same environment.
-        uvicorn.run("gateway.app:asgi", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+        uvicorn.run("gateway.app:asgi", factory=True, workers=workers, host=host, port=port,
+                    log_config=logging_config, access_log=False)
     else:
         from gateway.app import asgi
 
-        uvicorn.run(asgi(settings), **options)  # type: ignore[arg-type]
+        uvicorn.run(asgi(settings), host=host, port=port, log_config=logging_config, access_log=False)
     return 0
 
 

@@ -17,7 +17,7 @@ import strawberry
 
 from gateway.domain.ids import PHONE_NUMBER, is_sid
 from gateway.graphql.errors import client_error
-from gateway.graphql.types import IncomingPhoneNumber
+from gateway.graphql.types import IncomingPhoneNumber, number_node
 from gateway.services.listing import NumberWindow, SortKey
 from gateway.storage.tables import IncomingPhoneNumber as NumberRow
 
@@ -64,11 +64,11 @@ class IncomingPhoneNumberConnection:
 
     @strawberry.field(description="The numbers of this page with their cursors.")
     def edges(self) -> list[IncomingPhoneNumberEdge]:
-        return [IncomingPhoneNumberEdge(cursor=encode_cursor(SortKey.of(n)), node=n) for n in self.rows]  # type: ignore[arg-type]
+        return [IncomingPhoneNumberEdge(cursor=encode_cursor(SortKey.of(n)), node=number_node(n)) for n in self.rows]
 
     @strawberry.field(description="The numbers of this page (when cursors are not needed).")
     def nodes(self) -> list[IncomingPhoneNumber]:
-        return self.rows  # type: ignore[return-value]
+        return [number_node(n) for n in self.rows]
 
 
 def page_request(

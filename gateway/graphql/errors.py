@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from gateway.domain.errors import ErrorCode, ServiceError, ServiceUnavailable
 from gateway.domain.fields import field
 from gateway.graphql.context import Info
-from gateway.graphql.types import UserError, error_code
+from gateway.graphql.types import UserError
 
 Payload = TypeVar("Payload")
 
@@ -39,7 +39,7 @@ def user_error(error: ServiceError) -> UserError:
     return UserError(
         field=path,
         message=error.message_for(label(path)),
-        code=error_code(error.code),
+        code=error.code,
         restcomm_code=error.code.restcomm_code,
     )
 

@@ -31,9 +31,11 @@ from gateway.graphql.types import (
     IncomingPhoneNumber,
     Node,
     PhoneNumberType,
+    account_node,
+    available_node,
+    number_node,
 )
 from gateway.services import accounts, available, listing, numbers
-from gateway.storage import tables
 
 
 def unset_to_none(value: Any) -> Any:
@@ -56,18 +58,18 @@ def selects(info: Info, name: str) -> bool:
     return any(walk(field.selections) for field in info.selected_fields)
 
 
-async def visible_account(info: Info, sid: str) -> tables.Account | None:
+async def visible_account(info: Info, sid: str) -> Account | None:
     try:
-        return await accounts.get_account(db=info.context.db, caller=info.context.viewer, account_sid=sid)
+        return account_node(await accounts.get_account(db=info.context.db, caller=info.context.viewer, account_sid=sid))
     except (Forbidden, NotFound):
         return None
     except ServiceError as error:
         raise_query_error(info, error)
 
 
-async def visible_number(info: Info, sid: str) -> tables.IncomingPhoneNumber | None:
+async def visible_number(info: Info, sid: str) -> IncomingPhoneNumber | None:
     try:
-        return await numbers.get_number(db=info.context.db, caller=info.context.viewer, number_sid=sid)
+        return number_node(await numbers.get_number(db=info.context.db, caller=info.context.viewer, number_sid=sid))
     except NotFound:
         return None
     except ServiceError as error:
@@ -79,22 +81,22 @@ class Query:
     @strawberry.field(description="The object with this ID (a SID), or null if there is none the viewer may see.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         if is_sid(id, ACCOUNT):
-            return await visible_account(info, id)  # type: ignore[return-value]
+            return await visible_account(info, id)
         if is_sid(id, PHONE_NUMBER):
-            return await visible_number(info, id)  # type: ignore[return-value]
+            return await visible_number(info, id)
         return None
 
     @strawberry.field(description="The account the request is authenticated as.")
     def viewer(self, info: Info) -> Account:
-        return info.context.viewer  # type: ignore[return-value]
+        return account_node(info.context.viewer)
 
     @strawberry.field(description="The viewer or one of its subaccounts; null for any other account.")
     async def account(self, info: Info, sid: strawberry.ID) -> Account | None:
-        return await visible_account(info, sid)  # type: ignore[return-value]
+        return await visible_account(info, sid)
 
     @strawberry.field(description="One phone number of the viewer or its subaccounts; null for any other.")
     async def incoming_phone_number(self, info: Info, sid: strawberry.ID) -> IncomingPhoneNumber | None:
-        return await visible_number(info, sid)  # type: ignore[return-value]
+        return await visible_number(info, sid)
 
     @strawberry.field(
         description=(
@@ -171,7 +173,7 @@ class Query:
             )
         except ServiceError as error:
             raise_query_error(info, error)
-        return found  # type: ignore[return-value]
+        return [available_node(number) for number in found]
 
     @strawberry.field(description="The countries the carrier has numbers in (ISO 3166 codes).")
     async def available_countries(self, info: Info) -> list[str]:

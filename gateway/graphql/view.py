@@ -27,6 +27,7 @@ from cross_web import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -81,7 +82,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     def is_ide_request(self, request: Request) -> bool:
         return self.should_render_graphql_ide(self.request_adapter_class(request))
 
-    async def get_context(self, request: Request, response: Any) -> GraphQLContext:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GraphQLContext:
+        assert isinstance(request, Request) and isinstance(response, Response), "no websockets are served yet"
         db = request_database(request)
         caller = None if self.is_ide_request(request) else await authenticate_request(request, db)
         return build_context(request, response, db, caller)

@@ -8,7 +8,7 @@ from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
 from gateway.graphql.errors import mutation_payload
 from gateway.graphql.mutations.inputs import optional
-from gateway.graphql.types import Account, AccountRole, UserError
+from gateway.graphql.types import Account, AccountRole, UserError, account_node
 from gateway.services import accounts
 
 _FIELDS = text.CREATE_SUBACCOUNT_FIELDS
@@ -44,6 +44,6 @@ async def create_subaccount(info: Info, input: CreateSubaccountInput) -> CreateS
             role=role.value if role is not None else None,
             password=optional(input.password),
         )
-        return CreateSubaccountPayload(account=created.account, auth_token=created.auth_token)  # type: ignore[arg-type]
+        return CreateSubaccountPayload(account=account_node(created.account), auth_token=created.auth_token)
 
     return await mutation_payload(info, create_it(), lambda errors: CreateSubaccountPayload(user_errors=errors))

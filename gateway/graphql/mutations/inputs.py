@@ -1,9 +1,11 @@
-"""Inputs shared by the number mutations, generated from `services.route_families`.
+"""Inputs shared by the number mutations, written out field by field.
 
 `voice` is a VoiceRouteInput, `sms` and `ussd` MessagingRouteInputs, `refer` a
-ReferRouteInput (Refer has no fallback). Every field defaults to UNSET so an update
-can tell "not given" (unchanged) from an explicit null (cleared). The conversion to the
-services' `settings` mapping (keyed by column, as REST builds it) lives here too.
+ReferRouteInput (Refer has no fallback; on output it is a MessagingRoute whose fallback
+fields are null). Every field defaults to UNSET so an update can tell "not given"
+(unchanged) from an explicit null (cleared). `settings_from` turns them into the
+services' `settings` mapping, keyed by column as REST builds it, through
+`domain.route_families`; `tests/test_route_families.py` keeps the fields equal to it.
 """
 
 from __future__ import annotations
@@ -14,79 +16,57 @@ from typing import Any
 import strawberry
 from strawberry.types.unset import UnsetType
 
-from gateway.domain.route_families import (
-    CAPABILITIES,
-    FAMILIES,
-    RouteFamily,
-    SettingKind,
-)
+from gateway.domain.route_families import CAPABILITIES, FAMILIES
 from gateway.graphql import descriptions as text
-from gateway.graphql.types import HttpMethod
+from gateway.graphql.call_routes import HttpMethod
 
-_INPUT_TYPES: dict[SettingKind, Any] = {
-    SettingKind.URL: str | None,
-    SettingKind.METHOD: HttpMethod | None,
-    SettingKind.BOOLEAN: bool | None,
-    SettingKind.APPLICATION: strawberry.ID | None,
+_IN = text.ROUTE_INPUT_FIELDS
+
+
+def _unset(description: str) -> Any:
+    return strawberry.field(default=strawberry.UNSET, description=description)
+
+
+@strawberry.input(description=text.VOICE_ROUTE_INPUT)
+class VoiceRouteInput:
+    url: str | None = _unset(_IN[("voice", "url")])
+    method: HttpMethod | None = _unset(_IN[("voice", "method")])
+    fallback_url: str | None = _unset(_IN[("voice", "fallback_url")])
+    fallback_method: HttpMethod | None = _unset(_IN[("voice", "fallback_method")])
+    status_callback: str | None = _unset(_IN[("voice", "status_callback")])
+    status_callback_method: HttpMethod | None = _unset(_IN[("voice", "status_callback_method")])
+    caller_id_lookup: bool | None = _unset(_IN[("voice", "caller_id_lookup")])
+    application_sid: strawberry.ID | None = _unset(_IN[("voice", "application_sid")])
+
+
+@strawberry.input(description=text.MESSAGING_ROUTE_INPUT)
+class MessagingRouteInput:
+    url: str | None = _unset(_IN[("messaging", "url")])
+    method: HttpMethod | None = _unset(_IN[("messaging", "method")])
+    fallback_url: str | None = _unset(_IN[("messaging", "fallback_url")])
+    fallback_method: HttpMethod | None = _unset(_IN[("messaging", "fallback_method")])
+    application_sid: strawberry.ID | None = _unset(_IN[("messaging", "application_sid")])
+
+
+@strawberry.input(description=text.REFER_ROUTE_INPUT)
+class ReferRouteInput:
+    url: str | None = _unset(_IN[("messaging", "url")])
+    method: HttpMethod | None = _unset(_IN[("messaging", "method")])
+    application_sid: strawberry.ID | None = _unset(_IN[("messaging", "application_sid")])
+
+
+@strawberry.input(description=text.CAPABILITIES_INPUT)
+class CapabilitiesInput:
+    voice: bool | None = _unset(text.CAPABILITY_FIELDS["voice"])
+    sms: bool | None = _unset(text.CAPABILITY_FIELDS["sms"])
+    mms: bool | None = _unset(text.CAPABILITY_FIELDS["mms"])
+    fax: bool | None = _unset(text.CAPABILITY_FIELDS["fax"])
+
+
+#: the input type of each family, as the mutations declare them
+ROUTE_INPUTS: dict[str, type] = {
+    "voice": VoiceRouteInput, "sms": MessagingRouteInput, "ussd": MessagingRouteInput, "refer": ReferRouteInput,
 }
-#: family -> (input type name, wording key, description); families sharing a name must have the same settings
-_NAMES = {
-    "voice": ("VoiceRouteInput", "voice", text.VOICE_ROUTE_INPUT),
-    "sms": ("MessagingRouteInput", "messaging", text.MESSAGING_ROUTE_INPUT),
-    "ussd": ("MessagingRouteInput", "messaging", text.MESSAGING_ROUTE_INPUT),
-    "refer": ("ReferRouteInput", "messaging", text.REFER_ROUTE_INPUT),
-}
-
-
-def _route_input(family: RouteFamily) -> Any:
-    name, wording, description = _NAMES[family.name]
-    namespace: dict[str, Any] = {
-        "__module__": __name__,
-        "__annotations__": {s.name: _INPUT_TYPES[s.kind] for s in family.settings},
-    }
-    for setting in family.settings:
-        namespace[setting.name] = strawberry.field(
-            default=strawberry.UNSET, description=text.ROUTE_INPUT_FIELDS[(wording, setting.name)]
-        )
-    return strawberry.input(type(name, (), namespace), description=description)
-
-
-def _route_inputs() -> dict[str, Any]:
-    by_name: dict[str, Any] = {}
-    signatures: dict[str, tuple[tuple[str, SettingKind], ...]] = {}
-    inputs: dict[str, Any] = {}
-    for family in FAMILIES:
-        name = _NAMES[family.name][0]
-        signature = tuple((s.name, s.kind) for s in family.settings)
-        if name in by_name:
-            assert signatures[name] == signature, f"{family.name} cannot share {name}: its settings differ"
-        else:
-            by_name[name], signatures[name] = _route_input(family), signature
-        inputs[family.name] = by_name[name]
-    return inputs
-
-
-#: family name -> its input type
-ROUTE_INPUTS = _route_inputs()
-VoiceRouteInput = ROUTE_INPUTS["voice"]
-MessagingRouteInput = ROUTE_INPUTS["sms"]
-ReferRouteInput = ROUTE_INPUTS["refer"]
-
-CapabilitiesInput = strawberry.input(
-    type(
-        "CapabilitiesInput",
-        (),
-        {
-            "__module__": __name__,
-            "__annotations__": {c: bool | None for c in CAPABILITIES},
-            **{
-                c: strawberry.field(default=strawberry.UNSET, description=text.CAPABILITY_FIELDS[c])
-                for c in CAPABILITIES
-            },
-        },
-    ),
-    description=text.CAPABILITIES_INPUT,
-)
 
 
 def given(value: Any) -> bool:

@@ -16,7 +16,7 @@ from gateway.graphql.mutations.inputs import (
     optional,
     settings_from,
 )
-from gateway.graphql.types import IncomingPhoneNumber, PhoneNumberType, UserError
+from gateway.graphql.types import IncomingPhoneNumber, PhoneNumberType, UserError, number_node
 from gateway.services import purchase
 
 _FIELDS = text.PURCHASE_FIELDS
@@ -36,7 +36,7 @@ class PurchaseNumberInput:
     sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings.")
     ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings.")
     refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings.")
-    capabilities: CapabilitiesInput | None = strawberry.field(  # type: ignore[valid-type]
+    capabilities: CapabilitiesInput | None = strawberry.field(
         default=strawberry.UNSET, description=_FIELDS["capabilities"]
     )
     idempotency_key: str | None = strawberry.field(default=strawberry.UNSET, description=_FIELDS["idempotency_key"])
@@ -68,6 +68,6 @@ async def purchase_number(info: Info, input: PurchaseNumberInput) -> PurchaseNum
 
     async def purchase_it() -> PurchaseNumberPayload:
         number = await purchase.purchase_number(db=ctx.db, provider=ctx.provider, caller=ctx.viewer, request=request)
-        return PurchaseNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+        return PurchaseNumberPayload(incoming_phone_number=number_node(number))
 
     return await mutation_payload(info, purchase_it(), lambda errors: PurchaseNumberPayload(user_errors=errors))

@@ -6,7 +6,7 @@ import strawberry
 
 from gateway.graphql.context import Info
 from gateway.graphql.errors import mutation_payload
-from gateway.graphql.types import IncomingPhoneNumber, UserError
+from gateway.graphql.types import IncomingPhoneNumber, UserError, number_node
 from gateway.services import release
 
 
@@ -31,6 +31,6 @@ async def release_number(info: Info, input: ReleaseNumberInput) -> ReleaseNumber
 
     async def release_it() -> ReleaseNumberPayload:
         number = await release.release_number(db=ctx.db, provider=ctx.provider, caller=ctx.viewer, number_sid=input.sid)
-        return ReleaseNumberPayload(released_sid=strawberry.ID(number.sid), incoming_phone_number=number)  # type: ignore[arg-type]
+        return ReleaseNumberPayload(released_sid=strawberry.ID(number.sid), incoming_phone_number=number_node(number))
 
     return await mutation_payload(info, release_it(), lambda errors: ReleaseNumberPayload(user_errors=errors))

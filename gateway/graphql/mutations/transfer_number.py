@@ -7,7 +7,7 @@ import strawberry
 from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
 from gateway.graphql.errors import mutation_payload
-from gateway.graphql.types import IncomingPhoneNumber, UserError
+from gateway.graphql.types import IncomingPhoneNumber, UserError, number_node
 from gateway.services import numbers
 
 _FIELDS = text.TRANSFER_FIELDS
@@ -34,6 +34,6 @@ async def transfer_number(info: Info, input: TransferNumberInput) -> TransferNum
         number = await numbers.transfer_number(
             db=ctx.db, provider=ctx.provider, caller=ctx.viewer, number_sid=input.sid, to_account_sid=input.to_account_sid
         )
-        return TransferNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+        return TransferNumberPayload(incoming_phone_number=number_node(number))
 
     return await mutation_payload(info, transfer_it(), lambda errors: TransferNumberPayload(user_errors=errors))

@@ -16,7 +16,7 @@ from gateway.graphql.mutations.inputs import (
     optional,
     settings_from,
 )
-from gateway.graphql.types import IncomingPhoneNumber, UserError
+from gateway.graphql.types import IncomingPhoneNumber, UserError, number_node
 from gateway.services import numbers
 
 _FIELDS = text.UPDATE_FIELDS
@@ -36,7 +36,7 @@ class UpdateNumberInput:
     sms: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SMS settings to change.")
     ussd: MessagingRouteInput | None = strawberry.field(default=strawberry.UNSET, description="USSD settings to change.")
     refer: ReferRouteInput | None = strawberry.field(default=strawberry.UNSET, description="SIP Refer settings to change.")
-    capabilities: CapabilitiesInput | None = strawberry.field(  # type: ignore[valid-type]
+    capabilities: CapabilitiesInput | None = strawberry.field(
         default=strawberry.UNSET, description=_FIELDS["capabilities"]
     )
 
@@ -61,6 +61,6 @@ async def update_number(info: Info, input: UpdateNumberInput) -> UpdateNumberPay
         number = await numbers.update_number(
             db=ctx.db, provider=ctx.provider, caller=ctx.viewer, number_sid=input.sid, changes=changes
         )
-        return UpdateNumberPayload(incoming_phone_number=number)  # type: ignore[arg-type]
+        return UpdateNumberPayload(incoming_phone_number=number_node(number))
 
     return await mutation_payload(info, update_it(), lambda errors: UpdateNumberPayload(user_errors=errors))
