@@ -43,6 +43,15 @@ class NumberFilters:
     friendly_name: str | None = None
     include_beta: bool = True
 
+    @classmethod
+    def asked(
+        cls, *, number_type: NumberType | None = None, phone_number: str | None = None,
+        friendly_name: str | None = None, beta: bool | None = None,
+    ) -> "NumberFilters":
+        """The filters as a client gives them: an empty filter is no filter (no number has an
+        empty name), and beta numbers are shown unless asked not to."""
+        return cls(number_type, phone_number or None, friendly_name or None, beta is not False)
+
 
 class Listed(Protocol):
     phone_number: str

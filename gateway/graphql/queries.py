@@ -123,11 +123,8 @@ class Query:
             unset_to_none, (account_sid, number_type, phone_number, friendly_name, first, after, last, before)
         )
         window = page_request(first, after, last, before)
-        filters = NumberFilters(
-            number_type=number_type.to_service() if number_type else None,
-            phone_number=phone_number,
-            friendly_name=friendly_name,
-            include_beta=beta is not False,
+        filters = NumberFilters.asked(
+            number_type=number_type, phone_number=phone_number, friendly_name=friendly_name, beta=beta
         )
         viewer = info.context.viewer
         try:
@@ -166,7 +163,7 @@ class Query:
                 caller=viewer,
                 account_sid=viewer.sid,
                 country=country,
-                number_type=number_type.to_service(),
+                number_type=number_type,
                 search=available.AvailableSearch(
                     area_code=unset_to_none(area_code), contains=unset_to_none(contains), limit=first
                 ),

@@ -14,13 +14,13 @@ A number's routes (`voice`, `sms`, `ussd`, `refer`) and capabilities are written
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 import strawberry
 
-from gateway.domain.errors import ErrorCode as DomainErrorCode
+from gateway.domain.accounts import AccountRole, AccountStatus
+from gateway.domain.errors import ErrorCode
 from gateway.domain.numbers import NumberType
 from gateway.graphql import descriptions as text
 from gateway.graphql.call_routes import (
@@ -68,42 +68,18 @@ DateTime = strawberry.scalar(
 SCALAR_MAP: dict[object, Any] = {datetime: DateTime}
 
 # -- Enums -------------------------------------------------------------------------
-# str-valued members equal the stored strings ("tollfree", "active"), so rows serialise
-# as they are; tests/test_graphql_enums.py keeps them equal to the services' lists.
+# The domain's own enums, served as they are: their str values are what rows store
+# ("tollfree", "active"), so rows serialise without conversion, and nothing is listed twice.
 
-
-@strawberry.enum(description=text.PHONE_NUMBER_TYPE)
-class PhoneNumberType(str, enum.Enum):
-    LOCAL = NumberType.LOCAL.value
-    TOLL_FREE = NumberType.TOLL_FREE.value
-    MOBILE = NumberType.MOBILE.value
-
-    def to_service(self) -> NumberType:
-        return NumberType(self.value)
-
-
-@strawberry.enum(description="The status of an account; only active accounts may sign in and change things.")
-class AccountStatus(str, enum.Enum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
-
-
-@strawberry.enum(description="The role of an account.")
-class AccountRole(str, enum.Enum):
-    ADMINISTRATOR = "Administrator"
-    DEVELOPER = "Developer"
-
-
-#: The domain's own enum, served as it is: one list of error kinds for every front-end.
-ErrorCode = strawberry.enum(
-    DomainErrorCode,
-    name="ErrorCode",
-    description=(
-        "The kind of an expected failure; mirrors the gateway's error codes (REST answers the "
-        "same failure with the matching restcommCode)."
-    ),
-)
+# (strawberry.enum registers the GraphQL definition on the class itself and returns it.)
+strawberry.enum(NumberType, name="PhoneNumberType", description=text.PHONE_NUMBER_TYPE)
+strawberry.enum(AccountStatus, description="The status of an account; only active accounts may sign in and change things.")
+strawberry.enum(AccountRole, description="The role of an account.")
+PhoneNumberType = NumberType
+strawberry.enum(ErrorCode, description=(
+    "The kind of an expected failure; mirrors the gateway's error codes (REST answers the "
+    "same failure with the matching restcommCode)."
+))
 
 # -- Node, Application, Account ----------------------------------------------------
 
@@ -254,5 +230,5 @@ def available_node(number: AvailableNumber) -> AvailablePhoneNumber:
 class UserError:
     field: list[str] | None = strawberry.field(description=text.USER_ERROR_FIELDS["field"])
     message: str = strawberry.field(description=text.USER_ERROR_FIELDS["message"])
-    code: DomainErrorCode = strawberry.field(description=text.USER_ERROR_FIELDS["code"])
+    code: ErrorCode = strawberry.field(description=text.USER_ERROR_FIELDS["code"])
     restcomm_code: int | None = strawberry.field(description=text.USER_ERROR_FIELDS["restcomm_code"])

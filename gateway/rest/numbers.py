@@ -30,12 +30,11 @@ def list_endpoint(number_type: NumberType | None):
     @endpoint
     async def list_numbers(ctx: RestContext) -> Response:
         query = ctx.query
-        filters = NumberFilters(
+        filters = NumberFilters.asked(
             number_type=number_type,
             phone_number=params.phone_number_filter(query),
-            # empty means no filter (no number has an empty name)
-            friendly_name=query.get("FriendlyName") or None,
-            include_beta=bool(params.boolean(query, "Beta", default=True)),
+            friendly_name=query.get("FriendlyName"),
+            beta=params.boolean(query, "Beta"),
         )
         page = await listing.list_numbers_page(
             db=ctx.db,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from gateway.domain.accounts import AccountRole, AccountStatus
 from gateway.domain.errors import Conflict, Forbidden, InvalidParameter, Unauthenticated
 from gateway.domain.ids import ACCOUNT, is_sid, new_sid, new_token
 from gateway.services import validation
@@ -17,8 +18,8 @@ from gateway.services.access import require_account
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account
 
-ROLES = ("Administrator", "Developer")
-STATUSES = ("active", "suspended", "closed")
+ROLES = tuple(role.value for role in AccountRole)
+STATUSES = tuple(status.value for status in AccountStatus)
 MIN_PASSWORD = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -78,7 +79,7 @@ async def create_account(
     address = email.strip().lower()
     if not _EMAIL.match(address) or len(address) > 254 or validation.has_control_characters(address):
         raise InvalidParameter(f"{{field}} {email[:80]!r} is not an e-mail address", field="email")
-    role = (role or "Developer").strip()
+    role = (role or AccountRole.DEVELOPER.value).strip()
     canonical_role = next((r for r in ROLES if r.lower() == role.lower()), None)
     if canonical_role is None:
         raise InvalidParameter(f"{{field}} {role!r} must be one of {', '.join(ROLES)}", field="role")
@@ -116,7 +117,7 @@ async def create_subaccount(
     role: str | None = None,
     password: str | None = None,
 ) -> NewAccount:
-    if caller.role != "Administrator":
+    if caller.role != AccountRole.ADMINISTRATOR.value:
         raise Forbidden(f"account {caller.sid} has role {caller.role}; creating subaccounts needs Administrator")
     return await create_account(
         db=db, email=email, parent=caller, friendly_name=friendly_name, role=role, password=password,
@@ -131,7 +132,7 @@ async def ensure_bootstrap_account(*, db: Sessions, sid: str, email: str, token:
     try:
         created = await create_account(
             db=db, email=email, parent=None, friendly_name="Default Administrator Account",
-            role="Administrator", token=token, sid=sid,
+            role=AccountRole.ADMINISTRATOR.value, token=token, sid=sid,
         )
     except Conflict:
         return None  # another process created it at the same moment

@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
+from gateway.domain.accounts import AccountRole, AccountStatus
+from gateway.domain.numbers import NumberStatus
+
 
 def utcnow() -> datetime:
     # Stored naive in UTC: SQLite has no time zones and PostgreSQL's `timestamp`
@@ -30,8 +33,10 @@ class Account(SQLModel, table=True):
     sid: str = Field(primary_key=True, max_length=34)
     friendly_name: str = Field(max_length=64)
     email: str = Field(max_length=254, unique=True)
-    status: str = Field(default="active", max_length=16)
-    role: str = Field(default="Developer", max_length=32)
+    #: a `domain.accounts.AccountStatus`
+    status: str = Field(default=AccountStatus.ACTIVE.value, max_length=16)
+    #: a `domain.accounts.AccountRole`
+    role: str = Field(default=AccountRole.DEVELOPER.value, max_length=32)
     parent_sid: str | None = Field(default=None, foreign_key="account.sid", index=True)
     #: the root account's sid: the organization every descendant belongs to
     organization_sid: str = Field(max_length=34, index=True)
@@ -44,7 +49,7 @@ class Account(SQLModel, table=True):
 
     @property
     def is_active(self) -> bool:
-        return self.status == "active"
+        return self.status == AccountStatus.ACTIVE.value
 
 
 class Application(SQLModel, table=True):
@@ -132,7 +137,7 @@ class IncomingPhoneNumber(NumberSettingsBase, table=True):
     is_sip: bool = False
     beta: bool = False
     #: a `domain.numbers.NumberStatus`: pending (reserved, carrier not yet confirmed) | active | releasing
-    status: str = Field(default="active", max_length=16)
+    status: str = Field(default=NumberStatus.ACTIVE.value, max_length=16)
     #: pending or releasing: when the carrier's outcome is due; until then a request may
     #: still be waiting for it, and the reconciler leaves the row alone (services.reconcile)
     outcome_due_at: datetime | None = Field(default=None, sa_column=Column(DateTime(), nullable=True))

@@ -58,7 +58,7 @@ async def purchase_number(info: Info, input: PurchaseNumberInput) -> PurchaseNum
         account_sid=optional(input.account_sid) or ctx.viewer.sid,
         phone_number=optional(input.phone_number),
         area_code=optional(input.area_code),
-        number_type=number_type.to_service() if number_type is not None else None,
+        number_type=number_type,
         is_sip=bool(optional(input.is_sip)),
         friendly_name=optional(input.friendly_name),
         api_version=optional(input.api_version),
