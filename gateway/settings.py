@@ -1,4 +1,4 @@
-"""Configuration from the environment; the names are the contract of SPEC §2 and §7."""
+"""Configuration from the environment; the names are a contract with operators (README: Configuration)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Descriptions of the GraphQL schema, worded after the Restcomm IncomingPhoneNumbers page.
 
-The page (`shared/seed/000_…txt`) describes each property once per REST name
+The page describes each property once per REST name
 (`VoiceUrl`, `SmsFallbackMethod`, …); GraphQL nests them per family (`voice.url`), so
 the wording is kept here keyed the same way and looked up by the generated route
 types and inputs. Dates are ISO 8601 here, where the REST API writes RFC 2822.

@@ -1,4 +1,4 @@
-"""GraphiQL served by the gateway itself: the page and its assets, no CDN (SPEC §5).
+"""GraphiQL served by the gateway itself: the page and its assets, no CDN.
 
 The assets are the UMD builds of exactly the npm versions pinned in
 `gateway/graphql/ide/package.json` (+ `package-lock.json`), installed into

@@ -15,8 +15,9 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from gateway.services.accounts import accounts_by_sid
+from gateway.services.applications import applications_named
 from gateway.storage.database import RequestDatabase
-from gateway.storage.queries import accounts_by_sid, applications_by_sid
 from gateway.storage.tables import Account, Application
 
 
@@ -28,13 +29,11 @@ class Loaders:
 
 def create_loaders(db: RequestDatabase, caller: Account | None) -> Loaders:
     async def load_accounts(sids: Sequence[str]) -> list[Account | None]:
-        async with db.session() as session:
-            found = await accounts_by_sid(session, sids)
+        found = await accounts_by_sid(db=db, sids=sids)
         return [found.get(sid) for sid in sids]
 
     async def load_applications(sids: Sequence[str]) -> list[Application | None]:
-        async with db.session() as session:
-            found = await applications_by_sid(session, sids)
+        found = await applications_named(db=db, sids=sids)
         return [found.get(sid) for sid in sids]
 
     loaders = Loaders(

@@ -1,6 +1,6 @@
 """The Query type. Every field resolves through the service layer.
 
-Visibility follows SPEC §3 as REST does: an account sees itself and its descendants.
+Visibility is REST's: an account sees itself and its descendants.
 A single object the viewer may not see (another organization's number, its own
 parent account) is `null`, never an error, so nobody learns which sids exist; a list
 asked for an account the viewer may not act on is a FORBIDDEN error.

@@ -1,8 +1,9 @@
 """The schema: Query and Mutation with the limits that are on by default.
 
-Limits (SPEC §5): query depth, aliases and tokens are checked before execution;
+Limits (README: GraphQL): query depth, aliases, tokens and carrier searches are checked
+before execution;
 page size (`first`/`last` ≤ 100) by the connection. Mutations are refused over GET by
-the view. Parsing and validation are cached (FIELD-NOTES: ~1.5 ms a request).
+the view. Parsing and validation are cached (about 1.5 ms a request saved).
 
 Extensions are given as classes or zero-argument factories, never instances: an
 instance would be shared by concurrent requests.

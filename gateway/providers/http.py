@@ -21,7 +21,8 @@ seconds and doubling, and none started after ``retry_budget`` seconds. A purchas
 unknown the number stays pending and the reconciler asks the carrier (``owns``).
 
 This module also holds the client-side search filters both carriers need (what their
-search APIs cannot filter on is applied here to what they returned, SPEC §4.2).
+search APIs cannot filter on is applied here to what they returned: a filter is never
+silently ignored).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""VoIP Innovations, Restcomm's default carrier, over its ``apidata`` XML protocol (SPEC §6).
+"""VoIP Innovations, Restcomm's default carrier, over its ``apidata`` XML protocol.
 
 Every call is a form POST of one field, ``apidata``, to ``GATEWAY_VOIPINNOVATIONS_URL``::
 

@@ -1,4 +1,4 @@
-"""Vonage (formerly Nexmo) over the Numbers API (SPEC §6).
+"""Vonage (formerly Nexmo) over the Numbers API.
 
 =============  ========================================  ====================================
 call           request                                   retried (idempotent)

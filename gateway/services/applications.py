@@ -41,11 +41,16 @@ async def list_applications(*, db: Sessions, caller: Account, account_sid: str) 
 
 async def applications_of(*, db: Sessions, numbers: Iterable[IncomingPhoneNumber]) -> dict[str, Application]:
     """The applications the numbers route to, by sid (no query when they route to none)."""
-    sids = application_sids(numbers)
-    if not sids:
+    return await applications_named(db=db, sids=application_sids(numbers))
+
+
+async def applications_named(*, db: Sessions, sids: Iterable[str]) -> dict[str, Application]:
+    """Applications by sid, in one query (none for no sids)."""
+    wanted = list(sids)
+    if not wanted:
         return {}
     async with db.session() as session:
-        return await applications_by_sid(session, sids)
+        return await applications_by_sid(session, wanted)
 
 
 def application_sids(numbers: Iterable[IncomingPhoneNumber]) -> list[str]:

@@ -1,4 +1,4 @@
-"""The credentials of a request, as REST and GraphQL both read them (SPEC §3).
+"""The credentials of a request, as REST and GraphQL both read them (README: Accounts and authentication).
 
 HTTP Basic: the username is an account sid or e-mail, the password its auth token or a
 password whose MD5 is the token; `services.accounts.authenticate` decides. A refusal
