@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from gateway.domain.errors import InvalidParameter
 from gateway.rest import params
 from gateway.rest.context import RestContext, endpoint
 from gateway.rest.representation import account_json, account_xml, xml_attributes
@@ -17,12 +16,10 @@ from gateway.web.links import application_uri
 @endpoint
 async def create_subaccount(ctx: RestContext) -> Response:
     form = await params.read_form(ctx.request)
-    if not form.get("EmailAddress"):
-        raise InvalidParameter("EmailAddress is required")
     created = await accounts.create_subaccount(
         db=ctx.db,
         caller=ctx.caller,
-        email=form["EmailAddress"],
+        email=params.required(form, "EmailAddress"),
         friendly_name=form.get("FriendlyName"),
         role=form.get("Role"),
         password=form.get("Password"),
@@ -68,10 +65,8 @@ def _application_xml(application: Application) -> str:
 @endpoint
 async def create_application(ctx: RestContext) -> Response:
     form = await params.read_form(ctx.request)
-    if not form.get("FriendlyName"):
-        raise InvalidParameter("FriendlyName is required")
     application = await applications.create_application(
-        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, friendly_name=form["FriendlyName"]
+        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, friendly_name=params.required(form, "FriendlyName")
     )
     return render(ctx.request, lambda: _application_json(application), lambda: _application_xml(application), 201)
 

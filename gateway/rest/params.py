@@ -26,6 +26,14 @@ async def read_form(request: Request) -> Parameters:
     return parse_parameters(await request.body())
 
 
+def required(params: Mapping[str, str], name: str) -> str:
+    """A parameter that must be given, non-empty (InvalidParameter naming it otherwise)."""
+    value = params.get(name)
+    if not value:
+        raise InvalidParameter(f"{name} is required")
+    return value
+
+
 def query(request: Request) -> Parameters:
     """The query string, decoded strictly."""
     return parse_parameters(request.scope.get("query_string", b""))

@@ -8,6 +8,9 @@ request in between is reported, never resurrected.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,11 +40,34 @@ async def get_number(
     return number
 
 
+@dataclass(frozen=True)
+class _Update:
+    """An update decided and checked, ready to be told to the carrier and written."""
+
+    number_sid: str
+    account_sid: str  # where the number is now: the write is conditional on it
+    owner_sid: str  # where it will be (a transfer moves it)
+    values: dict[str, Any]
+    phone_number: str
+    #: the carrier routes the number if it is a DID and routing changes
+    carrier_routes: dict[str, Any] | None
+
+
 async def update_number(
     *, db: Sessions, provider: Provider, caller: Account, number_sid: str, changes: NumberChanges,
     account_sid: str | None = None,
 ) -> IncomingPhoneNumber:
-    """Apply `changes` (and their transfer, if any) in one conditional write."""
+    """Apply `changes` (and their transfer, if any): check them, tell the carrier with no
+    session held, then write them in one conditional UPDATE."""
+    planned = await _plan(db, caller, number_sid, changes, account_sid)
+    if planned.carrier_routes is not None:
+        await ask(provider, provider.update(planned.phone_number, planned.carrier_routes), what="the route update")
+    return await _write(db, planned)
+
+
+async def _plan(
+    db: Sessions, caller: Account, number_sid: str, changes: NumberChanges, account_sid: str | None
+) -> _Update:
     values = validation.number_settings(changes.settings)
     if changes.friendly_name is not None:
         values["friendly_name"] = validation.friendly_name(changes.friendly_name)
@@ -56,25 +82,28 @@ async def update_number(
         after = {**{column: getattr(number, column) for column in APPLICATION_COLUMNS}, **values}
         # The number's applications, old or new, must serve its (possibly new) owner.
         await check_usable(session=session, account=owner, values=after)
-        phone_number, is_sip = number.phone_number, number.is_sip
-        routes = {s.column: after.get(s.column, getattr(number, s.column)) for s in ROUTE_SETTINGS}
-    if not is_sip and any(column not in _LOCAL_COLUMNS for column in values):
-        await ask(provider, provider.update(phone_number, routes), what="the route update")
+    routing_changes = not number.is_sip and any(column not in _LOCAL_COLUMNS for column in values)
+    routes = {s.column: after.get(s.column, getattr(number, s.column)) for s in ROUTE_SETTINGS}
+    return _Update(number_sid, account.sid, owner.sid, values, number.phone_number,
+                   routes if routing_changes else None)
+
+
+async def _write(db: Sessions, planned: _Update) -> IncomingPhoneNumber:
     async with db.session() as session:
         written = await session.exec(
             update(IncomingPhoneNumber)
             .where(
-                col(IncomingPhoneNumber.sid) == number_sid,
-                col(IncomingPhoneNumber.account_sid) == account.sid,
+                col(IncomingPhoneNumber.sid) == planned.number_sid,
+                col(IncomingPhoneNumber.account_sid) == planned.account_sid,
                 col(IncomingPhoneNumber.status) == NumberStatus.ACTIVE.value,
             )
-            .values(**values, account_sid=owner.sid, date_updated=utcnow())
+            .values(**planned.values, account_sid=planned.owner_sid, date_updated=utcnow())
         )
         if written.rowcount != 1:
             await session.rollback()
-            raise await _changed_meanwhile(session, number_sid)
+            raise await _changed_meanwhile(session, planned.number_sid)
         await session.commit()
-        return await _reread(session, number_sid)
+        return await _reread(session, planned.number_sid)
 
 
 async def transfer_number(
