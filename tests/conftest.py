@@ -7,7 +7,6 @@ PostgreSQL is a real server started for the session on loopback
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import AsyncIterator, Iterator
 
 import asyncpg
@@ -20,12 +19,8 @@ from gateway.services.accounts import create_account
 from gateway.settings import Settings
 from gateway.storage.database import Database
 from gateway.storage.tables import Account
+from tests.support.accounts import ADMIN_EMAIL, ADMIN_SID, ADMIN_TOKEN, Credentials
 from tests.support.postgres import PostgresServer, start_postgres
-
-ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
-ADMIN_EMAIL = "administrator@company.com"
-ADMIN_PASSWORD = "RestComm"
-ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"  # md5("RestComm"), as in the seed page
 
 _database_numbers = itertools.count()
 
@@ -47,7 +42,16 @@ async def new_postgres_database(server: PostgresServer) -> str:
     return server.url.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test on a database runs on SQLite and on PostgreSQL; one marked
+    `one_database` (its behaviour does not depend on the database: wire formats, limits,
+    refusals before any query) runs on SQLite only."""
+    if "database_url" in metafunc.fixturenames:
+        once = metafunc.definition.get_closest_marker("one_database") is not None
+        metafunc.parametrize("database_url", ["sqlite"] if once else ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
 async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db')}/gateway.db"
@@ -91,17 +95,6 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-@dataclass(frozen=True)
-class Credentials:
-    sid: str
-    token: str
-    email: str
-
-    @property
-    def auth(self) -> tuple[str, str]:
-        return (self.sid, self.token)
-
-
 @pytest.fixture
 def admin(app: Starlette) -> Credentials:
     return Credentials(ADMIN_SID, ADMIN_TOKEN, ADMIN_EMAIL)
@@ -131,6 +124,3 @@ def make_account(database: Database):  # type: ignore[no-untyped-def]
 
     return make
 
-
-def numbers_path(account_sid: str, suffix: str = "") -> str:
-    return f"/restcomm/2012-04-24/Accounts/{account_sid}/IncomingPhoneNumbers{suffix}"

@@ -18,7 +18,7 @@ from gateway.rest.dates import rfc2822
 from gateway.services.applications import create_application
 from gateway.services.purchase import purchase_number
 from gateway.storage.tables import Account
-from tests.conftest import Credentials
+from tests.support.accounts import Credentials
 
 ENDPOINT = "/graphql"
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
+
 ROOT = Path(__file__).resolve().parent.parent
 CODEGEN = ROOT / "tests" / "codegen"
 EXAMPLES = ROOT / "examples" / "graphql"

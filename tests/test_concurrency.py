@@ -11,7 +11,7 @@ import asyncio
 import pytest
 
 from gateway.services import numbers as numbers_service
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import FORM, count_rows
 
 

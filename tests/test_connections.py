@@ -20,8 +20,8 @@ from gateway.app import create_app, serving_stack
 from gateway.services.carrier import bounded
 from gateway.settings import Settings
 from gateway.storage.database import Database, holds_session
-from tests.conftest import ADMIN_SID, ADMIN_TOKEN, numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations
+from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN, numbers_path
 from tests.support.server import gateway_process
 
 AUTH = (ADMIN_SID, ADMIN_TOKEN)

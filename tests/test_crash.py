@@ -22,8 +22,8 @@ from sqlmodel import col, select
 
 from gateway.storage.database import Database
 from gateway.storage.tables import IncomingPhoneNumber
-from tests.conftest import ADMIN_SID, ADMIN_TOKEN, numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations
+from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN, numbers_path
 from tests.support.server import GatewayServer
 
 pytestmark = pytest.mark.slow

@@ -14,6 +14,8 @@ import pytest
 
 from tests.support.server import free_port
 
+pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
 

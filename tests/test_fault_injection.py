@@ -21,9 +21,11 @@ from gateway.providers.http import HttpOptions
 from gateway.providers.voipinnovations import VoipInnovationsProvider
 from gateway.services.reconcile import reconcile
 from gateway.storage.tables import IncomingPhoneNumber
-from tests.conftest import Credentials, numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.totals import assert_totals_match
+
+pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
 
 POOL = [f"510555{n:04d}" for n in range(3000, 3040)]
 OPERATIONS = 240

@@ -38,6 +38,8 @@ from gateway.app import asgi
 from gateway.graphql import ide
 from gateway.settings import Settings
 
+pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
 ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"

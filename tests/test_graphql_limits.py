@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from graphql import get_introspection_query
 
 from gateway.graphql import schema as graphql_schema
 from gateway.services import numbers, purchase
-from tests.conftest import Credentials
 from tests.graphql_helpers import data, post
+from tests.support.accounts import Credentials
+
+pytestmark = pytest.mark.one_database  # limits are checked before any query
 
 
 def parents(depth: int) -> str:

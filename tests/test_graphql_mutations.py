@@ -9,7 +9,6 @@ import pytest
 
 from gateway.providers.sandbox import MAGIC_RELEASE_FAILS, MAGIC_UNAVAILABLE
 from gateway.storage.tables import Account
-from tests.conftest import Credentials, numbers_path
 from tests.graphql_helpers import (
     NUMBER_FIELDS,
     as_rest,
@@ -18,6 +17,7 @@ from tests.graphql_helpers import (
     number,
     post,
 )
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import ALL_METHODS, ALL_URLS, buy, number_path
 
 ERRORS = "userErrors { field message code restcommCode }"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Credentials
 from tests.graphql_helpers import (
     NUMBER_FIELDS,
     as_rest,
@@ -16,6 +15,7 @@ from tests.graphql_helpers import (
     number,
     post,
 )
+from tests.support.accounts import Credentials
 from tests.support.rest import buy
 
 VIEWER = "{ viewer { id sid email friendlyName status role parent { sid } dateCreated } }"

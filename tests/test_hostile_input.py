@@ -9,9 +9,11 @@ import pytest
 
 from gateway.rest.representation import xml_value
 from gateway.storage.tables import IncomingPhoneNumber
-from tests.conftest import numbers_path
 from tests.graphql_helpers import make_application
+from tests.support.accounts import numbers_path
 from tests.support.rest import assert_error, buy, number_path
+
+pytestmark = pytest.mark.one_database  # every refusal here comes before any query
 
 BAD_URLS = [
     ("https://exa mple.com/x", "space"),

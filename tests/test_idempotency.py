@@ -13,8 +13,8 @@ from gateway.providers.http import HttpOptions
 from gateway.providers.voipinnovations import VoipInnovationsProvider
 from gateway.services.reconcile import reconcile
 from gateway.storage.tables import IdempotencyRecord, IncomingPhoneNumber, SandboxSoldNumber
-from tests.conftest import Credentials, numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations
+from tests.support.accounts import Credentials, numbers_path
 
 
 async def buy(client, who: Credentials, key: str, **form: str):  # type: ignore[no-untyped-def]

@@ -9,9 +9,12 @@ from collections import Counter
 
 import asyncpg
 import httpx
+import pytest
 
 from tests.support.server import gateway_process
 from tests.support.totals import TRUE_COUNTS
+
+pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
 
 ADMIN = "ACae6e420f425248d6a26948c17a9e2acf"
 TOKEN = "77f8c12cc7b8f8423e5c38b035249166"

@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.storage.database import Database
 from gateway.storage.tables import IncomingPhoneNumber
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 
 
 def samples(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:

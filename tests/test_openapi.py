@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
 from starlette.routing import Mount
 
 from gateway.rest.openapi import BASE, openapi_document
 from gateway.rest.routes import resources, rest_routes
+
+pytestmark = pytest.mark.one_database  # the document and the routes, not the data
 
 
 def served_operations() -> set[tuple[str, str]]:

@@ -9,8 +9,8 @@ import pytest
 
 from gateway.observability.carrier import InstrumentedProvider
 from gateway.providers.voipinnovations import VoipInnovationsProvider
-from tests.conftest import numbers_path
 from tests.fakes.voipinnovations import FakeVoipInnovations
+from tests.support.accounts import numbers_path
 from tests.support.rest import assert_error
 
 #: numbers Restcomm's own suite buys from VoIP Innovations; phonenumbers lists neither area code

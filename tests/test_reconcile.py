@@ -14,7 +14,7 @@ from gateway.providers.sandbox import MAGIC_RELEASE_FAILS, MemoryLedger, Sandbox
 from gateway.services.reconcile import reconcile
 from gateway.settings import Settings
 from gateway.storage.tables import IncomingPhoneNumber, SandboxSoldNumber, utcnow
-from tests.conftest import ADMIN_SID, ADMIN_TOKEN
+from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN
 
 LONG_AGO = timedelta(minutes=30)
 WINDOW = timedelta(minutes=15)

@@ -6,7 +6,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import DATE, assert_error
 
 ACCOUNTS = "/restcomm/2012-04-24/Accounts"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 
 KEYS = ["friendlyName", "phoneNumber", "lata", "rateCenter", "latitude", "longitude", "region",
         "postalCode", "isoCountry", "cost", "voiceCapable", "smsCapable", "mmsCapable", "faxCapable", "ussdCapable"]

@@ -7,7 +7,9 @@ import base64
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
-from tests.conftest import Credentials, numbers_path
+import pytest
+
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import (
     DATE,
     NUMBER_KEYS,
@@ -130,6 +132,7 @@ async def test_xml_list(client, admin: Credentials) -> None:
     assert [n.findtext("PhoneNumber") for n in last] == ["+15105550101"]
 
 
+@pytest.mark.one_database  # content negotiation, not the data
 async def test_json_suffix_on_any_segment_and_both_prefixes(client, admin: Credentials) -> None:
     number = await buy(client, admin, "+15105555555")
     sid = number["sid"]
@@ -160,6 +163,7 @@ async def test_json_suffix_on_any_segment_and_both_prefixes(client, admin: Crede
     assert response.status_code == 404
 
 
+@pytest.mark.one_database  # content negotiation, not the data
 async def test_accept_header_chooses_the_format(client, admin: Credentials) -> None:
     number = await buy(client, admin, "+15105555555")
     path = number_path(admin.sid, number["sid"], json=False)
@@ -184,6 +188,7 @@ async def test_accept_header_chooses_the_format(client, admin: Credentials) -> N
     assert response.json()["sid"] == number["sid"]
 
 
+@pytest.mark.one_database  # content negotiation, not the data
 async def test_error_bodies_in_json_and_xml(client, admin: Credentials) -> None:
     response = await client.post(numbers_path(admin.sid, ".json"), data={}, auth=admin.auth)
     body = assert_error(response, 400, 21450, "PhoneNumber")
@@ -269,6 +274,7 @@ async def test_bad_input_never_gives_a_500(client, admin: Credentials) -> None:
         assert response.json()["status"] == 405 and method in response.json()["message"]
 
 
+@pytest.mark.one_database  # content negotiation, not the data
 async def test_accept_quality_values_decide_between_json_and_xml(client, admin) -> None:
     path = numbers_path(admin.sid)
     for accept, expected in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import ENVELOPE_KEYS, assert_error, buy
 
 DIDS = ["+15105550100", "+15105550101", "+14155550123", "+16285550123", "+18005550199", "+447400123456"]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import (
     ALL_METHODS,
     NUMBER_KEYS,

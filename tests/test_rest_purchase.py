@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.storage.tables import IncomingPhoneNumber
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import ALL_METHODS, ALL_URLS, FORM, assert_error, buy, count_rows, number_path
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 
 from gateway.storage.tables import Account
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Credentials, numbers_path
+from tests.support.accounts import ADMIN_EMAIL, ADMIN_PASSWORD, Credentials, numbers_path
 from tests.support.rest import assert_error, buy, number_path
 
 _suffixes = itertools.count(1000)

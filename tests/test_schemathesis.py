@@ -30,7 +30,7 @@ from hypothesis.stateful import Bundle, rule, run_state_machine_as_test
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.conftest import ADMIN_SID, ADMIN_TOKEN
+from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN
 from tests.support.server import GatewayServer, gateway_server
 
 pytestmark = pytest.mark.slow

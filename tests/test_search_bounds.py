@@ -15,6 +15,8 @@ from gateway.providers import sandbox
 from gateway.providers.base import SearchFilters, matches_pattern
 from gateway.providers.sandbox import MAX_EXAMINED, SandboxProvider, containing
 
+pytestmark = pytest.mark.one_database  # the sandbox's searches, not the data
+
 
 def test_candidates_are_built_to_contain_the_pattern() -> None:
     assert list(containing(["+1415"], 7, "99999999")) == []  # longer than the free digits: nothing to examine

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from tests.support.server import gateway_process
+
+pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
 
 TOKEN = "77f8c12cc7b8f8423e5c38b035249166"
 ACCOUNT = "ACae6e420f425248d6a26948c17a9e2acf"

@@ -12,8 +12,10 @@ import pytest
 
 from gateway.services import listing
 from gateway.settings import Settings
-from tests.conftest import ADMIN_SID, ADMIN_TOKEN, numbers_path
+from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN, numbers_path
 from tests.support.inprocess import read_response, request, served
+
+pytestmark = pytest.mark.one_database  # connection handling, not the data
 
 AUTHORIZATION = {"Authorization": "Basic " + base64.b64encode(f"{ADMIN_SID}:{ADMIN_TOKEN}".encode()).decode()}
 

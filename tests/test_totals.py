@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from gateway.services.reconcile import reconcile
 from gateway.storage.tables import IncomingPhoneNumber, SandboxSoldNumber, utcnow
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 from tests.support.totals import assert_totals_match
 
 

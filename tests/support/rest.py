@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import update
 
 from gateway.storage.tables import IncomingPhoneNumber
-from tests.conftest import Credentials, numbers_path
+from tests.support.accounts import Credentials, numbers_path
 
 #: `Database.session`: `async with sessionmaker() as session:`
 SessionMaker = Callable[..., Any]

@@ -1,0 +1,25 @@
+"""The accounts tests act as, and the paths they call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
+ADMIN_EMAIL = "administrator@company.com"
+ADMIN_PASSWORD = "RestComm"
+ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"  # md5("RestComm"), as in the seed page
+
+
+@dataclass(frozen=True)
+class Credentials:
+    sid: str
+    token: str
+    email: str
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.sid, self.token)
+
+
+def numbers_path(account_sid: str, suffix: str = "") -> str:
+    return f"/restcomm/2012-04-24/Accounts/{account_sid}/IncomingPhoneNumbers{suffix}"
