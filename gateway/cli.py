@@ -161,9 +161,15 @@ async def _reconcile(settings: Settings, grace: float | None) -> int:
     return await _with_database(settings, run)
 
 
+def _option(name: str) -> str:
+    """How the CLI names a service-level input in a message: `--friendly-name`."""
+    from gateway.domain.fields import field
+
+    return field(name).option
+
+
 async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.domain.errors import ServiceError
-    from gateway.domain.fields import field
     from gateway.services.accounts import create_account, ensure_bootstrap_account, find_account
 
     async def run(database: Database) -> int:
@@ -180,7 +186,7 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
                 role=args.role or ("Administrator" if parent is None else None), token=args.token,
             )
         except ServiceError as error:
-            print(f"gateway: {error.message_for(field(error.field).option if error.field else None)}", file=sys.stderr)
+            print(f"gateway: {error.message_for(_option)}", file=sys.stderr)
             return 1
         print(created.account.sid)
         print(created.auth_token)
@@ -204,7 +210,7 @@ async def _create_application(settings: Settings, args: argparse.Namespace) -> i
                 db=database, caller=account, account_sid=account.sid, friendly_name=args.friendly_name
             )
         except ServiceError as error:
-            print(f"gateway: {error.message_for('--friendly-name')}", file=sys.stderr)
+            print(f"gateway: {error.message_for(_option)}", file=sys.stderr)
             return 1
         print(application.sid)
         return 0

@@ -79,24 +79,16 @@ async def test_create_and_read_subaccounts(client, admin: Credentials) -> None:
     assert response.status_code == 201 and ET.fromstring(response.content).findtext("Account/AuthToken")
 
 
-async def test_create_subaccount_errors(client, admin: Credentials, make_account) -> None:
+async def test_create_subaccount_errors(client, admin: Credentials) -> None:
     await create(client, admin, EmailAddress="taken@example.com")
+    # What a form can leave out or send that GraphQL's types refuse before any resolver
+    # runs; the refusals both share are in tests/behaviour/test_subaccounts.py.
     cases = [
         ({}, 400, 20001, "EmailAddress"),
-        ({"EmailAddress": ""}, 400, 20001, "EmailAddress"),
-        ({"EmailAddress": "not-an-address"}, 400, 20001, "EmailAddress"),
-        ({"EmailAddress": "TAKEN@example.com"}, 409, 20409, "EmailAddress"),
-        ({"EmailAddress": "administrator@company.com"}, 409, 20409, "EmailAddress"),
-        ({"EmailAddress": "new@example.com", "Password": "short"}, 400, 20001, "Password"),
         ({"EmailAddress": "new@example.com", "Role": "Owner"}, 400, 20001, "Role"),
-        ({"EmailAddress": "new@example.com", "FriendlyName": "n" * 65}, 400, 20001, "FriendlyName"),
     ]
     for data, status, code, name in cases:
         assert_error(await client.post(f"{ACCOUNTS}.json", data=data, auth=admin.auth), status, code, name)
-    # only an Administrator creates subaccounts
-    developer = await make_account(admin, role="Developer")
-    response = await client.post(f"{ACCOUNTS}.json", data={"EmailAddress": "new@example.com"}, auth=developer.auth)
-    assert_error(response, 403, 20403, "Administrator")
     assert_error(await client.post(f"{ACCOUNTS}.json", data={"EmailAddress": "new@example.com"}), 401, 20003)
     everyone = (await client.get(f"{ACCOUNTS}.json", auth=admin.auth)).json()
     assert "new@example.com" not in [a["email_address"] for a in everyone]

@@ -3,12 +3,18 @@
 Services raise `ServiceError`s; each front-end decides how to show them (REST maps the
 code to an HTTP status, GraphQL to a `userErrors` entry). Messages may contain
 ``{field}``, which the front-end fills with its own name for the offending input
-(``VoiceUrl`` over REST, ``voice.url`` over GraphQL).
+(``VoiceUrl`` over REST, ``voice.url`` over GraphQL), and ``{field:area_code}`` for
+another input the message mentions.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from enum import Enum
+
+#: ``{field}`` (the error's own input) or ``{field:area_code}`` (another one)
+_NAMED_INPUT = re.compile(r"\{field(?::([a-z_]+))?\}")
 
 
 class ErrorCode(Enum):
@@ -41,8 +47,17 @@ class ServiceError(Exception):
         #: the service-level name of the offending input (``voice_url``), if any
         self.field = field
 
-    def message_for(self, field_label: str | None = None) -> str:
-        return self.message.replace("{field}", field_label or self.field or "parameter")
+    def message_for(self, spell: Callable[[str], str] | None = None) -> str:
+        """The message with every input named as `spell` (a front-end's spelling of a
+        service-level name) names it; the service-level name without one."""
+
+        def name(match: re.Match[str]) -> str:
+            named = match.group(1) or self.field
+            if named is None:
+                return "parameter"
+            return spell(named) if spell is not None else named
+
+        return _NAMED_INPUT.sub(name, self.message)
 
     def __str__(self) -> str:
         return self.message_for()

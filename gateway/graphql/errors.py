@@ -9,7 +9,7 @@ same `code` and `restcommCode` in its extensions (never masked: it is expected).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
 from graphql import GraphQLError
@@ -27,18 +27,16 @@ def input_path(name: str | None) -> list[str] | None:
     return ["input", *field(name).graphql] if name is not None else None
 
 
-def label(path: Sequence[str] | None) -> str | None:
-    """How a message names the field: `voice.url` (the path without `input`)."""
-    if not path:
-        return None
-    return ".".join(path[1:] if path[0] == "input" and len(path) > 1 else path)
+def graphql_name(name: str) -> str:
+    """How a message names a service-level input: `voice.url` (its path under `input`)."""
+    return field(name).graphql_label
 
 
 def user_error(error: ServiceError) -> UserError:
     path = input_path(error.field)
     return UserError(
         field=path,
-        message=error.message_for(label(path)),
+        message=error.message_for(graphql_name),
         code=error.code,
         restcomm_code=error.code.restcomm_code,
     )
@@ -54,8 +52,7 @@ def client_error(message: str, code: ErrorCode = ErrorCode.INVALID_PARAMETER, **
 def raise_query_error(info: Info, error: ServiceError) -> NoReturn:
     """Re-raise a ServiceError from a query resolver, naming the argument at fault."""
     note_unavailable(info, error)
-    name = field(error.field).graphql_label if error.field else None
-    raise client_error(error.message_for(name), error.code) from error
+    raise client_error(error.message_for(graphql_name), error.code) from error
 
 
 async def mutation_payload(

@@ -52,7 +52,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             caller = await authenticate_request(request, db)
             return await handler(RestContext(request, db, caller, request.app.state.provider))
         except ServiceError as error:
-            return service_error_response(request, error, params.label(error.field))
+            return service_error_response(request, error)
         except BodyTooLarge as error:
             return error_response(request, 413, None, str(error))
 

@@ -11,14 +11,8 @@ from typing import Any, Mapping
 from starlette.requests import Request
 
 from gateway.domain.errors import InvalidParameter
-from gateway.domain.fields import field
 from gateway.domain.route_families import CAPABILITY_COLUMNS, ROUTE_SETTINGS, SettingKind, camel
 from gateway.web.forms import Parameters, parse_parameters
-
-
-def label(name: str | None) -> str | None:
-    """The REST parameter for a service-level field name (`voice_url` → `VoiceUrl`)."""
-    return field(name).rest if name is not None else None
 
 
 async def read_form(request: Request) -> Parameters:

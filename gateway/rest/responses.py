@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.domain.errors import ErrorCode, RetryLater, ServiceError, Unauthenticated
+from gateway.domain.fields import field
 from gateway.rest.negotiation import wants_json
 from gateway.rest.representation import dumps, xml_document, xml_text
 from gateway.web.credentials import AUTH_CHALLENGE
@@ -53,12 +54,17 @@ def error_response(
     return response
 
 
-def service_error_response(request: Request, error: ServiceError, field_label: str | None) -> Response:
+def rest_parameter(name: str) -> str:
+    """How REST names a service-level input (`voice_url` → `VoiceUrl`)."""
+    return field(name).rest
+
+
+def service_error_response(request: Request, error: ServiceError) -> Response:
     status = STATUS_BY_CODE.get(error.code, 400)
     headers: dict[str, str] = {}
     if isinstance(error, Unauthenticated):
         headers.update(AUTH_CHALLENGE)
     if isinstance(error, RetryLater):
         headers["Retry-After"] = str(error.retry_after)
-    return error_response(request, status, error.code.restcomm_code, error.message_for(field_label), headers)
+    return error_response(request, status, error.code.restcomm_code, error.message_for(rest_parameter), headers)
 

@@ -59,7 +59,7 @@ def parse_did(raw: str, *, wanted_type: NumberType | None = None, field: str = "
     if any(ch.isalpha() for ch in text):
         raise InvalidPhoneNumber(
             f"{{field}} {shown} contains letters; send the number's digits in E.164, e.g. +15105555555"
-            " (keypad letters belong to the search's Contains)",
+            " (keypad letters belong to the search's {field:contains})",
             field=field,
         )
     digits = _PUNCTUATION.sub("", text.removeprefix("+"))

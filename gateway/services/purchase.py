@@ -115,13 +115,13 @@ class _Order:
             return await self.buy_in_area_code(area_code)
         if not (request.phone_number or "").strip():
             if request.number_type is None:
-                raise MissingPhoneNumber("PhoneNumber or AreaCode is required", field="phone_number")
+                raise MissingPhoneNumber("{field} or {field:area_code} is required", field="phone_number")
             if area_code:
                 raise MissingPhoneNumber(
-                    "PhoneNumber is required: the Local, TollFree and Mobile resources do not accept AreaCode",
+                    "{field} is required: a purchase of a given type (Local, TollFree, Mobile) does not take {field:area_code}",
                     field="phone_number",
                 )
-            raise MissingPhoneNumber("PhoneNumber is required", field="phone_number")
+            raise MissingPhoneNumber("{field} is required", field="phone_number")
         assert request.phone_number is not None
         parsed = parse_did(request.phone_number, wanted_type=request.number_type)
         try:
@@ -133,7 +133,7 @@ class _Order:
         # A SIP number is a name on our own platform: stored as sent, no carrier involved.
         value = (phone_number or "").strip()
         if not value:
-            raise MissingPhoneNumber("PhoneNumber is required for a SIP number", field="phone_number")
+            raise MissingPhoneNumber("{field} is required for a SIP number", field="phone_number")
         if len(value) > MAX_SIP_NUMBER or any(ch.isspace() or ch in "/?#" for ch in value):
             raise InvalidPhoneNumber(
                 f"{{field}} {value[:80]!r} must be at most {MAX_SIP_NUMBER} characters"
@@ -178,7 +178,7 @@ class _Order:
             )
         except NumberUnavailableError as refused:
             await self.unreserve(number.sid)
-            raise NumberUnavailable(f"{parsed.e164} is not available: {refused}", field="phone_number") from None
+            raise NumberUnavailable(f"{{field}} {parsed.e164} is not available; the carrier says: {refused}", field="phone_number") from None
         except ProviderUnavailableError as failure:
             if failure.outcome_unknown:
                 await self.leave_for_reconciler(number.sid)
@@ -238,8 +238,8 @@ class _Order:
                     f"the purchase of {phone_number} for this account is still being confirmed with the carrier;"
                     " retry later to see how it ended", retry_after=min(max(wait, 5), 60),
                 )
-            return NumberUnavailable(f"{phone_number} already belongs to this account ({sid})", field="phone_number")
-        return NumberUnavailable(f"{phone_number} is not available", field="phone_number")
+            return NumberUnavailable(f"{{field}} {phone_number} already belongs to this account ({sid})", field="phone_number")
+        return NumberUnavailable(f"{{field}} {phone_number} is not available", field="phone_number")
 
     async def unreserve(self, number_sid: str) -> None:
         async with self.db.session() as session:

@@ -13,12 +13,15 @@ ADMIN_TOKEN = "77f8c12cc7b8f8423e5c38b035249166"  # md5("RestComm"), as in the s
 @dataclass(frozen=True)
 class Credentials:
     sid: str
+    #: the auth token, or the password when signing in by e-mail
     token: str
     email: str
+    #: sign in with the e-mail rather than the sid (then `token` is the password)
+    by_email: bool = False
 
     @property
     def auth(self) -> tuple[str, str]:
-        return (self.sid, self.token)
+        return (self.email if self.by_email else self.sid, self.token)
 
 
 def numbers_path(account_sid: str, suffix: str = "") -> str:
