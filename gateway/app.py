@@ -26,6 +26,7 @@ from gateway.rest.negotiation import JsonSuffix
 from gateway.rest.responses import error_response
 from gateway.rest.routes import rest_routes
 from gateway.services.accounts import ensure_bootstrap_account
+from gateway.services.login import SignIn, Throttle
 from gateway.services.reconcile import reconcile
 from gateway.settings import Settings
 from gateway.storage.database import Database, migrate_schema
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.settings = settings
         app.state.database = database
         app.state.provider = build_provider(settings, database)
+        app.state.sign_in = SignIn(throttle=Throttle(
+            limit=settings.auth_failure_limit, window=timedelta(seconds=settings.auth_failure_window)
+        ))
         reconciler = (
             asyncio.create_task(reconcile_periodically(database, app.state.provider, settings))
             if settings.reconcile_interval > 0 else None

@@ -44,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--friendly-name")
     create.add_argument("--role", default=None)
     create.add_argument("--token", help="auth token to use instead of a random one")
+    change = accounts.add_parser(
+        "update", help="change an account's status or name; closing releases its numbers and those of its "
+                       "descendants, and prints what was released and what is left",
+    )
+    change.add_argument("sid")
+    change.add_argument("--status", help="active, suspended or closed (final)")
+    change.add_argument("--friendly-name")
+    rotate = accounts.add_parser("rotate-token", help="give an account a fresh random auth token; prints it once")
+    rotate.add_argument("sid")
 
     applications = commands.add_parser("applications", help="manage applications").add_subparsers(
         dest="action", required=True
@@ -71,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "reconcile":
             return asyncio.run(_reconcile(settings, args.grace))
         if args.command == "accounts":
-            return asyncio.run(_create_account(settings, args))
+            action = {"create": _create_account, "update": _update_account, "rotate-token": _rotate_token}
+            return asyncio.run(action[args.action](settings, args))
         return asyncio.run(_create_application(settings, args))
     except (SettingsError, SchemaTooNew, ValueError) as error:
         print(f"gateway: {error}", file=sys.stderr)
@@ -190,6 +200,55 @@ async def _create_account(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         print(created.account.sid)
         print(created.auth_token)
+        return 0
+
+    return await _with_database(settings, run)
+
+
+async def _update_account(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.assembly import build_provider
+    from gateway.domain.accounts import AccountChanges
+    from gateway.domain.errors import ServiceError
+    from gateway.services.account_changes import operator_update_account
+
+    async def run(database: Database) -> int:
+        provider = build_provider(settings, database)
+        try:
+            updated = await operator_update_account(
+                db=database, provider=provider, account_sid=args.sid, protected=frozenset({settings.admin_sid}),
+                changes=AccountChanges(friendly_name=args.friendly_name, status=args.status),
+            )
+        except ServiceError as error:
+            print(f"gateway: {error.message_for(_option)}", file=sys.stderr)
+            return 1
+        finally:
+            await provider.aclose()
+        account = updated.account
+        print(f"{account.sid}: {account.status}, {account.friendly_name!r}")
+        if updated.closing is None:
+            return 0
+        closing = updated.closing
+        print(f"numbers released: {len(closing.released)}; left: {len(closing.left)}")
+        for phone_number in closing.released:
+            print(f"  released: {phone_number}")
+        for phone_number in closing.left:
+            print(f"  left: {phone_number} (still being released: `gateway reconcile` finishes it)")
+        return 0 if not closing.left else 1
+
+    return await _with_database(settings, run)
+
+
+async def _rotate_token(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.domain.errors import ServiceError
+    from gateway.services.account_changes import rotate_auth_token
+
+    async def run(database: Database) -> int:
+        try:
+            rotated = await rotate_auth_token(db=database, caller=None, account_sid=args.sid)
+        except ServiceError as error:
+            print(f"gateway: {error.message_for(_option)}", file=sys.stderr)
+            return 1
+        print(rotated.auth_token)
         return 0
 
     return await _with_database(settings, run)

@@ -33,6 +33,10 @@ class Settings:
     carrier_timeout: float = 10.0
     #: seconds after a request gave up during which the carrier may still act on it
     carrier_late_window: float = 900.0
+    #: failed sign-ins of one username from one address answered per window; then 429
+    auth_failure_limit: int = 10
+    #: seconds of that window
+    auth_failure_window: float = 60.0
     voipinnovations: Mapping[str, str] = field(default_factory=dict)
     vonage: Mapping[str, str] = field(default_factory=dict)
 
@@ -58,6 +62,9 @@ class Settings:
             reconcile_interval=_number(env, "GATEWAY_RECONCILE_INTERVAL", cls.reconcile_interval, minimum=0),
             carrier_timeout=_number(env, "GATEWAY_CARRIER_TIMEOUT", cls.carrier_timeout, minimum=0.1),
             carrier_late_window=_number(env, "GATEWAY_CARRIER_LATE_WINDOW", cls.carrier_late_window, minimum=0),
+            auth_failure_limit=int(_number(env, "GATEWAY_AUTH_FAILURE_LIMIT", cls.auth_failure_limit, minimum=1,
+                                           whole=True)),
+            auth_failure_window=_number(env, "GATEWAY_AUTH_FAILURE_WINDOW", cls.auth_failure_window, minimum=1),
             voipinnovations=_prefixed(env, "GATEWAY_VOIPINNOVATIONS_"),
             vonage=_prefixed(env, "GATEWAY_VONAGE_"),
         )

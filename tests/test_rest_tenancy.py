@@ -13,11 +13,18 @@ from typing import Callable
 
 import pytest
 
+from gateway.settings import Settings
 from gateway.storage.tables import Account
-from tests.support.accounts import ADMIN_EMAIL, ADMIN_PASSWORD, Credentials, numbers_path
+from tests.support.accounts import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, Credentials, numbers_path
 from tests.support.rest import assert_error, buy, number_path
 
 _suffixes = itertools.count(1000)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    # The matrix signs in wrongly on purpose, once per route: more than the throttle answers.
+    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, auth_failure_limit=1000)
 
 
 def _local() -> dict[str, str]:

@@ -50,7 +50,11 @@ def test_the_schema_names_what_spec_5_fixes() -> None:
     assert query is not None and mutation is not None
     assert {"node", "viewer", "account", "incomingPhoneNumber", "incomingPhoneNumbers", "availablePhoneNumbers",
             "availableCountries"} <= set(query.fields)
-    assert set(mutation.fields) == {"purchaseNumber", "updateNumber", "releaseNumber", "transferNumber", "createSubaccount"}
+    assert set(mutation.fields) == {
+        "purchaseNumber", "updateNumber", "releaseNumber", "transferNumber", "createSubaccount",
+        # issue 10: accounts as operators run them
+        "updateAccount", "rotateAuthToken", "createApiKey", "revokeApiKey",
+    }
     assert set(query.fields["incomingPhoneNumbers"].args) == {
         "accountSid", "type", "phoneNumber", "friendlyName", "beta", "first", "after", "last", "before"}
     number = schema._schema.type_map["IncomingPhoneNumber"]

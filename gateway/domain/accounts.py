@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -18,3 +19,16 @@ class AccountRole(str, Enum):
 
     ADMINISTRATOR = "Administrator"
     DEVELOPER = "Developer"
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    """An update of an account: only what is given changes.
+
+    A new `password` also sets a new auth token (its MD5, Restcomm's rule); `status`
+    `closed` is final, and releases every number of the account and its descendants.
+    """
+
+    friendly_name: str | None = None
+    status: str | None = None
+    password: str | None = None

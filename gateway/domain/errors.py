@@ -31,6 +31,7 @@ class ErrorCode(Enum):
     NUMBER_UNAVAILABLE = 21452
     PROVIDER_UNAVAILABLE = 21453
     INVALID_URL = 21502
+    TOO_MANY_REQUESTS = 20429
     SERVICE_UNAVAILABLE = 20503
 
     @property
@@ -108,6 +109,12 @@ class ServiceUnavailable(RetryLater):
 
     code = ErrorCode.SERVICE_UNAVAILABLE
     default_retry_after = 1
+
+
+class TooManyRequests(RetryLater):
+    """This client failed to sign in as this username too often lately."""
+
+    code = ErrorCode.TOO_MANY_REQUESTS
 
 
 class Unauthenticated(ServiceError):

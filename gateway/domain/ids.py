@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
-ACCOUNT, APPLICATION, PHONE_NUMBER = "AC", "AP", "PN"
+ACCOUNT, APPLICATION, PHONE_NUMBER, API_KEY = "AC", "AP", "PN", "SK"
 
-_SID = re.compile(r"^(AC|AP|PN)[0-9a-f]{32}$")
+_SID = re.compile(r"^(AC|AP|PN|SK)[0-9a-f]{32}$")
 
 
 def new_sid(prefix: str) -> str:

@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from gateway.graphql.loaders import Loaders, create_loaders
 from gateway.providers.base import Provider
+from gateway.services.login import Login
 from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
 from gateway.web.context import request_id
@@ -23,30 +24,38 @@ class GraphQLContext:
     db: RequestDatabase
     provider: Provider
     #: None only while serving the GraphiQL page, which runs no operation
-    caller: Account | None
+    login: Login | None
     loaders: Loaders
     request_id: str
     #: whether the request named its operation (a document of several must)
     operation_named: bool = True
 
     @property
+    def caller(self) -> Account | None:
+        return self.login.account if self.login is not None else None
+
+    @property
     def viewer(self) -> Account:
-        assert self.caller is not None, "operations run only for authenticated requests"
-        return self.caller
+        assert self.login is not None, "operations run only for authenticated requests"
+        return self.login.account
+
+    @property
+    def signed_in_with_key(self) -> bool:
+        return self.login is not None and self.login.api_key_sid is not None
 
 
 Info = StrawberryInfo[GraphQLContext, None]
 
 
 def build_context(
-    request: Request, response: Response | None, db: RequestDatabase, caller: Account | None
+    request: Request, response: Response | None, db: RequestDatabase, login: Login | None
 ) -> GraphQLContext:
     return GraphQLContext(
         request=request,
         response=response,
         db=db,
         provider=request.app.state.provider,
-        caller=caller,
-        loaders=create_loaders(db, caller),
+        login=login,
+        loaders=create_loaders(db, login.account if login is not None else None),
         request_id=request_id(request),
     )

@@ -319,6 +319,38 @@ CREATE_SUBACCOUNT_FIELDS = {
     ),
     "role": "The new account's role; Developer by default.",
 }
+UPDATE_ACCOUNT = (
+    "Change an account: its name (the account or an ancestor), its status (an Administrator "
+    "ancestor only; nobody changes its own). A suspended or closed account stops its whole "
+    "subtree at once; closed is final, and closing releases every number of the account and its "
+    "descendants at the carrier: what could not be released yet is listed in the payload and "
+    "finished by the reconciler."
+)
+UPDATE_ACCOUNT_FIELDS = {
+    "sid": "The sid of the account to change.",
+    "friendly_name": "A new human readable description, up to 64 characters long.",
+    "status": "The new status: ACTIVE, SUSPENDED or CLOSED (final).",
+}
+ROTATE_AUTH_TOKEN = (
+    "Give an account a fresh random auth token (the account itself or an Administrator "
+    "ancestor): returned once in the payload; the old token stops working at once."
+)
+CREATE_API_KEY = (
+    "Create an API key for an account (the account itself or an Administrator ancestor): HTTP "
+    "Basic with the key's sid and secret acts as that account, except on credentials and "
+    "statuses. The secret is returned once; only a hash of it is stored."
+)
+REVOKE_API_KEY = "Revoke an API key: it stops working at once."
+API_KEY = "A revocable credential of an account: its sid is the HTTP Basic username, with the secret shown at creation."
+API_KEY_FIELDS = {
+    "sid": "The 34 character sid of the key (SK…), the HTTP Basic username.",
+    "friendly_name": "A human readable description of the key.",
+    "date_created": "When the key was created (ISO 8601, UTC).",
+}
+ACCOUNT_API_KEYS = (
+    "The account's API keys (never their secrets); null unless the viewer may manage them: the "
+    "account itself or an Administrator ancestor, signed in with a token rather than a key."
+)
 USER_ERROR = (
     "An expected failure of a mutation: invalid input, a number that is not available, an "
     "action not allowed on that number."

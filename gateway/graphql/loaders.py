@@ -16,15 +16,18 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from gateway.services.accounts import accounts_by_sid
+from gateway.services.api_keys import api_keys_of
 from gateway.services.applications import applications_named
 from gateway.storage.database import RequestDatabase
-from gateway.storage.tables import Account, Application
+from gateway.storage.tables import Account, ApiKey, Application
 
 
 @dataclass(frozen=True)
 class Loaders:
     accounts: DataLoader[str, Account | None]
     applications: DataLoader[str, Application | None]
+    #: keys by account sid (who may see them is the resolver's check)
+    api_keys: DataLoader[str, list[ApiKey]]
 
 
 def create_loaders(db: RequestDatabase, caller: Account | None) -> Loaders:
@@ -36,9 +39,14 @@ def create_loaders(db: RequestDatabase, caller: Account | None) -> Loaders:
         found = await applications_named(db=db, sids=sids)
         return [found.get(sid) for sid in sids]
 
+    async def load_api_keys(sids: Sequence[str]) -> list[list[ApiKey]]:
+        found = await api_keys_of(db=db, account_sids=list(sids))
+        return [found[sid] for sid in sids]
+
     loaders = Loaders(
         accounts=DataLoader(load_fn=load_accounts),
         applications=DataLoader(load_fn=load_applications),
+        api_keys=DataLoader(load_fn=load_api_keys),
     )
     if caller is not None:
         # Most numbers a viewer lists are its own: no query for the account it already has.

@@ -12,15 +12,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gateway.domain.errors import ErrorCode, RetryLater, ServiceError
+from gateway.domain.errors import RetryLater, ServiceError
+from gateway.services.login import Login
 from gateway.storage.database import RequestDatabase
-from gateway.storage.tables import Account
 from gateway.web import credentials
 from gateway.web.credentials import AUTH_CHALLENGE
+from gateway.web.statuses import http_status
 
 
 class AuthenticationFailed(Exception):
-    """The request is refused before execution: 401, 403, or 503 when the gateway is busy."""
+    """The request is refused before execution: 401, 403, 429 after repeated failures,
+    or 503 when the gateway is busy."""
 
     def __init__(self, error: ServiceError) -> None:
         super().__init__(error.message_for())
@@ -28,7 +30,7 @@ class AuthenticationFailed(Exception):
 
     @property
     def status_code(self) -> int:
-        return {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.SERVICE_UNAVAILABLE: 503}.get(self.error.code, 403)
+        return http_status(self.error.code)
 
     def response(self, request_id: str) -> Response:
         headers = dict(AUTH_CHALLENGE) if self.status_code == 401 else {}
@@ -48,7 +50,7 @@ class AuthenticationFailed(Exception):
         return JSONResponse(body, status_code=self.status_code, headers=headers)
 
 
-async def authenticate_request(request: Request, db: RequestDatabase) -> Account:
+async def authenticate_request(request: Request, db: RequestDatabase) -> Login:
     """The caller named by the request's HTTP Basic credentials, or AuthenticationFailed."""
     try:
         return await credentials.authenticate_request(request, db)

@@ -67,6 +67,13 @@ async def visible_account(info: Info, sid: str) -> Account | None:
         raise_query_error(info, error)
 
 
+async def require_visible_account(info: Info, sid: str) -> None:
+    """NotFound (naming `sid`) unless the viewer may see the account: as for numbers,
+    GraphQL does not tell an account outside the viewer's reach from one that does not exist."""
+    if await visible_account(info, sid) is None:
+        raise NotFound(f"no account {sid[:40]}", field="sid")
+
+
 async def visible_number(info: Info, sid: str) -> IncomingPhoneNumber | None:
     try:
         return number_node(await numbers.get_number(db=info.context.db, caller=info.context.viewer, number_sid=sid))

@@ -37,6 +37,7 @@ from gateway.graphql.context import Info
 from gateway.graphql.loaders import later
 from gateway.providers.base import AvailableNumber
 from gateway.services.access import can_act_on
+from gateway.services.api_keys import may_manage
 from gateway.storage import tables
 from gateway.web.links import number_uri
 
@@ -123,9 +124,28 @@ class Account(Node):
             return None  # an account never sees above itself
         return account_node(parent)
 
+    @strawberry.field(description=text.ACCOUNT_API_KEYS)
+    async def api_keys(self, info: Info) -> list[ApiKey] | None:
+        account = cast(tables.Account, self)
+        if not may_manage(info.context.viewer, account, with_api_key=info.context.signed_in_with_key):
+            return None
+        return [api_key_node(key) for key in await info.context.loaders.api_keys.load(account.sid)]
+
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, (tables.Account, cls))
+
+
+@strawberry.type(description=text.API_KEY)
+class ApiKey:
+    sid: strawberry.ID = strawberry.field(description=text.API_KEY_FIELDS["sid"])
+    friendly_name: str = strawberry.field(description=text.API_KEY_FIELDS["friendly_name"])
+    date_created: datetime = strawberry.field(description=text.API_KEY_FIELDS["date_created"])
+
+
+def api_key_node(row: tables.ApiKey) -> ApiKey:
+    """An API key row, served as the GraphQL ApiKey (its fields are the row's columns)."""
+    return cast(ApiKey, row)
 
 
 def account_node(row: tables.Account) -> Account:

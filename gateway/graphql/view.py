@@ -85,8 +85,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GraphQLContext:
         assert isinstance(request, Request) and isinstance(response, Response), "no websockets are served yet"
         db = request_database(request)
-        caller = None if self.is_ide_request(request) else await authenticate_request(request, db)
-        return build_context(request, response, db, caller)
+        login = None if self.is_ide_request(request) else await authenticate_request(request, db)
+        return build_context(request, response, db, login)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

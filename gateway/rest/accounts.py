@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from gateway.domain.accounts import AccountChanges
 from gateway.rest import params
 from gateway.rest.context import RestContext, endpoint
 from gateway.rest.representation import account_json, account_xml, xml_attributes
 from gateway.rest.responses import render
-from gateway.services import accounts, applications
+from gateway.services import account_changes, accounts, applications
 from gateway.storage.tables import Application
 from gateway.web.links import application_uri
 
@@ -29,6 +30,29 @@ async def create_subaccount(ctx: RestContext) -> Response:
         lambda: account_json(created.account, created.auth_token),
         lambda: account_xml(created.account, created.auth_token),
         201,
+    )
+
+
+@endpoint
+async def update_account(ctx: RestContext) -> Response:
+    """Restcomm's and Twilio's account update: FriendlyName, Status, Password. A new
+    Password sets a new auth token, answered this once; closing releases the numbers,
+    and what could not be released yet stays listed under the account."""
+    form = await params.read_form(ctx.request)
+    updated = await account_changes.update_account(
+        db=ctx.db,
+        provider=ctx.provider,
+        caller=ctx.caller,
+        account_sid=ctx.account_sid,
+        changes=AccountChanges(
+            friendly_name=form.get("FriendlyName"), status=form.get("Status"), password=form.get("Password"),
+        ),
+        with_api_key=ctx.login.api_key_sid is not None,
+    )
+    return render(
+        ctx.request,
+        lambda: account_json(updated.account, updated.auth_token),
+        lambda: account_xml(updated.account, updated.auth_token),
     )
 
 

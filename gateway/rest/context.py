@@ -13,6 +13,7 @@ from gateway.domain.errors import ServiceError
 from gateway.providers.base import Provider
 from gateway.rest import params
 from gateway.rest.responses import error_response, service_error_response
+from gateway.services.login import Login
 from gateway.storage.database import RequestDatabase
 from gateway.storage.tables import Account
 from gateway.web.body import BodyTooLarge
@@ -26,8 +27,12 @@ class RestContext:
     request: Request
     #: the services open their own short sessions on it, one at a time
     db: RequestDatabase
-    caller: Account
+    login: Login
     provider: Provider
+
+    @property
+    def caller(self) -> Account:
+        return self.login.account
 
     @property
     def account_sid(self) -> str:
@@ -49,8 +54,8 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
         db = request_database(request)
         try:
-            caller = await authenticate_request(request, db)
-            return await handler(RestContext(request, db, caller, request.app.state.provider))
+            login = await authenticate_request(request, db)
+            return await handler(RestContext(request, db, login, request.app.state.provider))
         except ServiceError as error:
             return service_error_response(request, error)
         except BodyTooLarge as error:

@@ -92,6 +92,7 @@ def _path(name: str, pattern: str) -> dict[str, Any]:
 
 
 _ACCOUNT = _path("AccountSid", "^AC[0-9a-f]{32}$")
+_KEY = _path("KeySid", "^SK[0-9a-f]{32}$")
 _NUMBER = _path("IncomingPhoneNumberSid", "^PN[0-9a-f]{32}$")
 _ERROR_TEXT = {
     400: "invalid parameter (the message names it)",
@@ -99,8 +100,9 @@ _ERROR_TEXT = {
     403: "not allowed on that account (code 20403)",
     404: "no such resource (code 20404)",
     405: "method not allowed (Allow lists the methods)",
-    409: "conflict (code 20409): e-mail taken, release under way, Idempotency-Key in use",
+    409: "conflict (code 20409): e-mail taken, release under way, Idempotency-Key in use, account closed",
     413: f"body larger than {MAX_BODY // 1024} KiB",
+    429: "too many failed sign-ins for this username from this address (code 20429); Retry-After says when",
     503: "carrier unreachable or unconfirmed (21453), or the gateway busy (20503); Retry-After says when to retry",
 }
 
@@ -111,10 +113,10 @@ def _content(json_schema: dict[str, Any]) -> dict[str, Any]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    for status in (400, 401, 403, 404, 405, 413, 503, *statuses):
+    for status in (400, 401, 403, 404, 405, 413, 429, 503, *statuses):
         errors[str(status)] = {"description": _ERROR_TEXT[status],
                                "content": _content({"$ref": "#/components/schemas/Error"})}
-        if status == 503:
+        if status in (429, 503):
             errors[str(status)]["headers"] = _RETRY_AFTER
         if status == 405:
             errors[str(status)]["headers"] = {"Allow": {"schema": {"type": "string"}}}
@@ -221,6 +223,16 @@ def openapi_document() -> dict[str, Any]:
                                              "description": "transfer to this account"}}),
         "responses": _ok("IncomingPhoneNumber", conflicts=True),
     }
+    account_update = {
+        "parameters": [_ACCOUNT],
+        "requestBody": _form({
+            "FriendlyName": _NAME,
+            "Status": {**_words("active", "suspended", "closed"),
+                       "description": "an Administrator ancestor only; closed is final"},
+            "Password": {**_TEXT, "minLength": 8, "description": "a new password: the auth token becomes its MD5"},
+        }),
+        "responses": _ok("Account", conflicts=True),
+    }
     paths: dict[str, Any] = {
         f"{BASE}/Accounts": {
             "get": {"summary": "The caller and its subaccounts", "operationId": "listAccounts", "responses": _ok("AccountList")},
@@ -241,7 +253,25 @@ def openapi_document() -> dict[str, Any]:
         f"{BASE}/Accounts/{{AccountSid}}": {
             "get": {"summary": "One account", "operationId": "getAccount", "parameters": [_ACCOUNT],
                     "responses": _ok("Account")},
+            "post": {"summary": "Change the account: name, status (closing releases its numbers), password",
+                     "operationId": "updateAccount", **account_update},
+            "put": {"summary": "Change the account, as POST", "operationId": "replaceAccount", **account_update},
             "options": _options([_ACCOUNT]),
+        },
+        f"{BASE}/Accounts/{{AccountSid}}/Keys": {
+            "get": {"summary": "The account's API keys (never their secrets)", "operationId": "listKeys",
+                    "parameters": [_ACCOUNT], "responses": _ok("KeyList")},
+            "post": {"summary": "Create an API key; its secret is answered this once", "operationId": "createKey",
+                     "parameters": [_ACCOUNT], "requestBody": _form({"FriendlyName": _NAME}),
+                     "responses": _ok("Key", "201")},
+            "options": _options([_ACCOUNT]),
+        },
+        f"{BASE}/Accounts/{{AccountSid}}/Keys/{{KeySid}}": {
+            "get": {"summary": "One API key", "operationId": "getKey", "parameters": [_ACCOUNT, _KEY],
+                    "responses": _ok("Key")},
+            "delete": {"summary": "Revoke the key: it stops working at once", "operationId": "revokeKey",
+                       "parameters": [_ACCOUNT, _KEY], "responses": {"204": {"description": "revoked"}, **_errors()}},
+            "options": _options([_ACCOUNT, _KEY]),
         },
         f"{BASE}/Accounts/{{AccountSid}}/Applications": {
             "get": {"summary": "The account's applications", "operationId": "listApplications",
@@ -316,6 +346,7 @@ def _schemas() -> dict[str, Any]:
                                                     "date_created", "date_updated", "auth_token", "uri")}
     account["subresource_uris"] = {"type": "object", "additionalProperties": _STRING}
     application = {k: _STRING for k in ("sid", "account_sid", "friendly_name", "uri")}
+    key = {k: _STRING for k in ("sid", "friendly_name", "date_created", "date_updated", "secret", "uri")}
     return {
         "IncomingPhoneNumber": {"type": "object", "properties": number_properties,
                                 "required": ["sid", "account_sid", "phone_number", "uri"]},
@@ -327,6 +358,8 @@ def _schemas() -> dict[str, Any]:
         "AccountList": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}},
         "Application": {"type": "object", "properties": application},
         "ApplicationList": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
+        "Key": {"type": "object", "properties": key, "required": ["sid", "friendly_name", "uri"]},
+        "KeyList": {"type": "array", "items": {"$ref": "#/components/schemas/Key"}},
         "CountryList": {"type": "array", "items": {"type": "string"}},
         "AvailablePhoneNumberList": {
             "type": "array",

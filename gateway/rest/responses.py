@@ -8,27 +8,18 @@ from typing import Any, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.domain.errors import ErrorCode, RetryLater, ServiceError, Unauthenticated
+from gateway.domain.errors import RetryLater, ServiceError, Unauthenticated
 from gateway.domain.fields import field
 from gateway.rest.negotiation import wants_json
 from gateway.rest.representation import dumps, xml_document, xml_text
 from gateway.web.credentials import AUTH_CHALLENGE
+from gateway.web.statuses import http_status
 
 log = logging.getLogger("gateway.rest")
 
 JSON_TYPE = "application/json"
 XML_TYPE = "application/xml"
 MORE_INFO = "https://github.com/numbers-gateway/gateway#error-codes"
-
-STATUS_BY_CODE = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.CONFLICT: 409,
-    ErrorCode.PROVIDER_UNAVAILABLE: 503,
-    ErrorCode.SERVICE_UNAVAILABLE: 503,
-}
-
 
 def render(
     request: Request, json_document: Callable[[], Any], xml_body: Callable[[], str], status: int = 200
@@ -60,7 +51,7 @@ def rest_parameter(name: str) -> str:
 
 
 def service_error_response(request: Request, error: ServiceError) -> Response:
-    status = STATUS_BY_CODE.get(error.code, 400)
+    status = http_status(error.code)
     headers: dict[str, str] = {}
     if isinstance(error, Unauthenticated):
         headers.update(AUTH_CHALLENGE)

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from gateway.rest import accounts, available, numbers
+from gateway.rest import accounts, available, keys, numbers
 from gateway.rest.openapi import openapi_endpoint
 
 API_PREFIXES = ("/restcomm/2012-04-24", "/2012-04-24")
@@ -71,7 +71,10 @@ def resources() -> list[tuple[str, dict[str, Endpoint]]]:
     """Every resource and the handler of each method it serves."""
     table: list[tuple[str, dict[str, Endpoint]]] = [
         ("/Accounts", {"GET": accounts.list_accounts, "POST": accounts.create_subaccount}),
-        ("/Accounts/{account_sid}", {"GET": accounts.get_account}),
+        ("/Accounts/{account_sid}",
+         {"GET": accounts.get_account, "POST": accounts.update_account, "PUT": accounts.update_account}),
+        ("/Accounts/{account_sid}/Keys", {"GET": keys.list_keys, "POST": keys.create_key}),
+        ("/Accounts/{account_sid}/Keys/{key_sid}", {"GET": keys.get_key, "DELETE": keys.revoke_key}),
         ("/Accounts/{account_sid}/Applications",
          {"GET": accounts.list_applications, "POST": accounts.create_application}),
         (_NUMBERS, {"GET": numbers.list_endpoint(None), "POST": numbers.purchase_endpoint(None)}),

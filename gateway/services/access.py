@@ -1,4 +1,6 @@
-"""The account-tree rule: an account acts on itself and its descendants, nothing else."""
+"""The account-tree rule: an account acts on itself and its descendants, nothing else;
+and only on an active one whose ancestors up to the caller are active too (a suspended
+or closed account stops its whole subtree; the caller's own were checked at sign-in)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.domain.errors import Forbidden, NotFound
 from gateway.domain.ids import ACCOUNT, is_sid
+from gateway.storage.queries import inactive_accounts
 from gateway.storage.tables import Account
 
 
@@ -29,6 +32,19 @@ async def require_account(
         raise Forbidden(
             f"account {account_sid} is not {caller.sid} or one of its subaccounts", field=field
         )
-    if write and not account.is_active:
-        raise Forbidden(f"account {account_sid} is {account.status}", field=field)
+    if write:
+        await require_writable(session, caller, account, field=field)
     return account
+
+
+async def require_writable(session: AsyncSession, caller: Account, account: Account, *, field: str) -> None:
+    """Forbidden, naming the account at fault, unless `account` and every account
+    between the caller and it are active."""
+    if not account.is_active:
+        raise Forbidden(f"account {account.sid} is {account.status}", field=field)
+    ancestors = account.ancestor_sids
+    below_caller = ancestors[ancestors.index(caller.sid) + 1:] if caller.sid in ancestors else []
+    inactive = await inactive_accounts(session, below_caller)
+    if inactive:
+        sid, status = inactive[0]
+        raise Forbidden(f"account {account.sid} cannot be changed: its ancestor {sid} is {status}", field=field)

@@ -1,9 +1,9 @@
-"""Accounts: authentication, the bootstrap account, subaccounts."""
+"""Accounts: the bootstrap account, subaccounts, reading them. Signing in is
+`services.login`; changing an account (status, name, credentials) `services.account_changes`."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -12,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from gateway.domain.accounts import AccountRole, AccountStatus
-from gateway.domain.errors import Conflict, Forbidden, InvalidParameter, Unauthenticated
+from gateway.domain.errors import Conflict, Forbidden, InvalidParameter
 from gateway.domain.ids import ACCOUNT, is_sid, new_sid, new_token
 from gateway.services import validation
 from gateway.services.access import require_account
+from gateway.services.login import token_from_password
 from gateway.storage import queries
 from gateway.storage.database import Sessions
+from gateway.storage.secret_hashes import fast_hash, slow_hash
 from gateway.storage.tables import Account
 
 ROLES = tuple(role.value for role in AccountRole)
@@ -26,37 +28,16 @@ MIN_PASSWORD = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def hash_token(token: str) -> str:
-    # Tokens are 128 random bits: a fast hash is enough, a slow KDF would only cost latency.
-    return hashlib.sha256(token.encode()).hexdigest()
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidParameter(f"{{field}} must be at least {MIN_PASSWORD} characters long", field="password")
 
 
-def token_from_password(password: str) -> str:
-    """Restcomm's convention: the auth token is the lowercase hex MD5 of the password."""
-    return hashlib.md5(password.encode()).hexdigest()
-
-
-def credentials_match(account: Account, secret: str) -> bool:
-    """The secret is the token itself, or a password whose MD5 is the token."""
-    by_token = hmac.compare_digest(hash_token(secret), account.auth_token_hash)
-    by_password = hmac.compare_digest(hash_token(token_from_password(secret)), account.auth_token_hash)
-    return by_token | by_password  # both computed: timing says nothing about which matched
-
-
-async def authenticate(*, db: Sessions, username: str, secret: str) -> Account:
-    login = username.strip()
-    if validation.has_control_characters(login):  # no account has one (PostgreSQL cannot even compare NUL)
-        raise Unauthenticated("the account sid or e-mail and auth token do not match")
-    async with db.session() as session:
-        if is_sid(login, ACCOUNT):
-            account = await session.get(Account, login)
-        else:
-            account = (await session.exec(select(Account).where(Account.email == login.lower()))).first()
-    if account is None or not credentials_match(account, secret):
-        raise Unauthenticated("the account sid or e-mail and auth token do not match")
-    if not account.is_active:
-        raise Forbidden(f"account {account.sid} is {account.status}")
-    return account
+async def token_hash(token: str, *, drawn: bool) -> str:
+    """How a token is stored: a fast hash if the gateway drew it, a slow one (computed in
+    a worker thread) if it may come from a password: given as one, or as a token someone
+    chose, like the bootstrap's."""
+    return fast_hash(token) if drawn else await asyncio.to_thread(slow_hash, token)
 
 
 @dataclass(frozen=True)
@@ -85,10 +66,8 @@ async def create_account(
     canonical_role = next((r for r in ROLES if r.lower() == role.lower()), None)
     if canonical_role is None:
         raise InvalidParameter(f"{{field}} {role!r} must be one of {', '.join(ROLES)}", field="role")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise InvalidParameter(
-            f"{{field}} must be at least {MIN_PASSWORD} characters long", field="password"
-        )
+    if password is not None:
+        check_password(password)
     auth_token = token or (token_from_password(password) if password else new_token())
     sid = sid or new_sid(ACCOUNT)
     account = Account(
@@ -99,7 +78,7 @@ async def create_account(
         parent_sid=parent.sid if parent else None,
         organization_sid=parent.organization_sid if parent else sid,
         path=(parent.path if parent else "/") + sid + "/",
-        auth_token_hash=hash_token(auth_token),
+        secret_hash=await token_hash(auth_token, drawn=token is None and password is None),
     )
     async with db.session() as session:
         session.add(account)

@@ -21,7 +21,7 @@ from gateway.domain.numbers import NumberChanges, NumberStatus
 from gateway.domain.route_families import APPLICATION_COLUMNS, ROUTE_SETTINGS
 from gateway.providers.base import Provider
 from gateway.services import validation
-from gateway.services.access import can_act_on, require_account
+from gateway.services.access import can_act_on, require_account, require_writable
 from gateway.services.applications import check_usable
 from gateway.services.carrier import ask
 from gateway.storage.database import Sessions
@@ -146,9 +146,8 @@ async def locate(
         owner = await session.get(Account, found.account_sid) if found else None
         if found is None or owner is None or not can_act_on(caller, owner):
             raise NotFound(f"no phone number {number_sid}", field="sid")
-        if write and not owner.is_active:
-            raise Forbidden(f"phone number {number_sid} belongs to account {owner.sid}, which is {owner.status}",
-                            field="sid")
+        if write:
+            await require_writable(session, caller, owner, field="sid")
         account, number = owner, found
     if write and number.status == NumberStatus.RELEASING.value:
         raise release_under_way(number.phone_number)

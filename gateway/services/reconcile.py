@@ -7,6 +7,9 @@ it gave up when the answer never came. A late carrier may act even after that:
 `late_window` (GATEWAY_CARRIER_LATE_WINDOW, 15 minutes by default) is how long after
 `outcome_due_at` the carrier may still act on our request.
 
+Each round first hands numbers still active under a closed account to this same
+machine, as `releasing` and due (`release_what_closed_accounts_kept`).
+
 =================  ==========================  ==========================================
 unsettled row      the carrier says            the reconciler
 =================  ==========================  ==========================================
@@ -43,13 +46,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from gateway.domain.accounts import AccountStatus
 from gateway.domain.numbers import UNSETTLED, NumberStatus
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError
 from gateway.services.carrier import bounded
 from gateway.storage.database import Sessions
-from gateway.storage.tables import IncomingPhoneNumber, utcnow
+from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
 
 log = logging.getLogger("gateway.reconcile")
 
@@ -110,6 +115,7 @@ async def reconcile(
     """One round over up to `limit` unsettled numbers, most overdue first."""
     report = ReconcileReport()
     now = now or utcnow()
+    await release_what_closed_accounts_kept(db=db, now=now)
     async with db.session() as session:
         rows = (await session.exec(
             select(IncomingPhoneNumber)
@@ -133,6 +139,27 @@ async def reconcile(
                  f"; carrier sweep: {len(report.sweep.unknown_here)} billed but unknown here, "
                  f"{len(report.sweep.not_billed)} active here but not billed")
     return report
+
+
+async def release_what_closed_accounts_kept(*, db: Sessions, now: datetime) -> None:
+    """Numbers still active under a closed account (bought while it was being closed, or
+    left by a close that never finished) are released like the rest: `releasing`, due
+    now, so this very round asks the carrier; SIP numbers are removed."""
+    closed = aliased(Account)
+    under_closed = (
+        select(Account.sid).join(closed, col(Account.path).startswith(col(closed.path)))
+        .where(col(closed.status) == AccountStatus.CLOSED.value)
+    )
+    active_under_closed = (
+        col(IncomingPhoneNumber.account_sid).in_(under_closed), col(IncomingPhoneNumber.status) == _ACTIVE
+    )
+    async with db.session() as session:
+        await session.exec(
+            update(IncomingPhoneNumber).where(*active_under_closed, col(IncomingPhoneNumber.is_sip).is_(False))
+            .values(status=_RELEASING, outcome_due_at=now, date_updated=now)
+        )
+        await session.exec(delete(IncomingPhoneNumber).where(*active_under_closed, col(IncomingPhoneNumber.is_sip).is_(True)))
+        await session.commit()
 
 
 class _Settling:

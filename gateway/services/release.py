@@ -39,31 +39,53 @@ async def release_number(
         if number.is_sip:  # no carrier involved
             await _delete(session, number_sid, _ACTIVE)
             return number
-        deadline = utcnow() + timedelta(seconds=provider.call_timeout) + _DEADLINE_MARGIN
-        if not await _transition(session, number_sid, _ACTIVE, _RELEASING, outcome_due_at=deadline):
+        if not await claim(session, provider, number_sid):
             # Another request got there first: it is either gone or still going.
             if await session.get(IncomingPhoneNumber, number_sid, populate_existing=True) is None:
                 raise _gone(number_sid)
             raise release_under_way(number.phone_number)
-    phone_number = number.phone_number
+    failure = await cancel_claimed(db, provider, number_sid, number.phone_number, retry_is_the_clients=True)
+    if failure is not None:
+        raise ProviderUnavailable(
+            f"the carrier did not confirm the release of {number.phone_number}; "
+            f"the number is kept, retry the release ({failure})"
+        )
+    return number
+
+
+async def claim(session: AsyncSession, provider: Provider, number_sid: str) -> bool:
+    """Mark an active number `releasing` (its outcome due within the carrier's call bound),
+    so exactly one request talks to the carrier about it; False if it was not active."""
+    deadline = utcnow() + timedelta(seconds=provider.call_timeout) + _DEADLINE_MARGIN
+    return await _transition(session, number_sid, _ACTIVE, _RELEASING, outcome_due_at=deadline)
+
+
+async def cancel_claimed(
+    db: Sessions, provider: Provider, number_sid: str, phone_number: str, *, retry_is_the_clients: bool
+) -> ProviderUnavailableError | None:
+    """Ask the carrier to cancel a claimed number, with no session held, then settle it:
+    deleted once the carrier confirms (or no longer has it for us); otherwise the failure.
+
+    When the carrier certainly did nothing, `retry_is_the_clients` puts the number back to
+    `active` for the client to retry; without it the number stays `releasing`, due at once,
+    and the reconciler cancels it again. When the outcome is unknown it is the reconciler's
+    either way.
+    """
     try:
         await bounded(provider, provider.cancel(phone_number), what="the release", changes_state=True)
     except NumberUnavailableError:
         pass  # the carrier no longer has it for us: nothing is billed, drop it
     except ProviderUnavailableError as failure:
         async with db.session() as session:
-            if failure.outcome_unknown:  # the reconciler asks the carrier how it ended, from now on
+            if failure.outcome_unknown or not retry_is_the_clients:
                 await _transition(session, number_sid, _RELEASING, _RELEASING, outcome_due_at=utcnow())
             else:
                 await _transition(session, number_sid, _RELEASING, _ACTIVE, outcome_due_at=None)
-        raise ProviderUnavailable(
-            f"the carrier did not confirm the release of {phone_number}; "
-            f"the number is kept, retry the release ({failure})"
-        ) from None
+        return failure
     async with db.session() as session:
         # No row left means a reconciler confirmed this very release first: released all the same.
         await _delete(session, number_sid, _RELEASING, missing_ok=True)
-    return number
+    return None
 
 
 async def _transition(session: AsyncSession, number_sid: str, before: str, after: str, **values: object) -> bool:
@@ -74,6 +96,11 @@ async def _transition(session: AsyncSession, number_sid: str, before: str, after
     )
     await session.commit()
     return bool(changed.rowcount == 1)
+
+
+async def delete_sip(session: AsyncSession, number_sid: str) -> None:
+    """A SIP number is a name on our own platform: releasing it is deleting it."""
+    await _delete(session, number_sid, _ACTIVE, missing_ok=True)
 
 
 async def _delete(session: AsyncSession, number_sid: str, status: str, *, missing_ok: bool = False) -> None:

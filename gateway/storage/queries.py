@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from gateway.domain.accounts import AccountStatus
 from gateway.domain.numbers import NumberFilters, NumberStatus, SortKey
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
@@ -113,3 +114,14 @@ async def accounts_by_sid(session: AsyncSession, sids: Iterable[str]) -> dict[st
     rows = await session.exec(select(Account).where(col(Account.sid).in_(wanted)))
     return {account.sid: account for account in rows}
 
+
+
+async def inactive_accounts(session: AsyncSession, sids: list[str]) -> list[tuple[str, str]]:
+    """(sid, status) of the accounts among `sids` that are not active, in the order of `sids`."""
+    if not sids:
+        return []
+    statement = select(Account.sid, Account.status).where(
+        col(Account.sid).in_(sids), Account.status != AccountStatus.ACTIVE.value
+    )
+    found = dict((await session.exec(statement)).all())
+    return [(sid, found[sid]) for sid in sids if sid in found]

@@ -42,14 +42,49 @@ class Account(SQLModel, table=True):
     organization_sid: str = Field(max_length=34, index=True)
     #: "/ROOT/CHILD/…/SELF/"; an account may act on every account whose path starts with its own
     path: str = Field(max_length=1024, index=True)
-    #: sha256 of the auth token; the token itself is shown once and never stored
-    auth_token_hash: str = Field(max_length=64)
+    #: the auth token as `services.secrets` stores it (slow when it may derive from a
+    #: password); the token itself is shown once and never stored
+    secret_hash: str = Field(max_length=255)
     date_created: datetime = _timestamp()
     date_updated: datetime = _timestamp()
 
     @property
     def is_active(self) -> bool:
         return self.status == AccountStatus.ACTIVE.value
+
+    @property
+    def ancestor_sids(self) -> list[str]:
+        """Its ancestors' sids, root first (from `path`)."""
+        return [sid for sid in self.path.strip("/").split("/")[:-1] if sid]
+
+
+class ApiKey(SQLModel, table=True):
+    """A revocable credential of an account (Twilio's API keys): `SK…` and a secret."""
+
+    __tablename__ = "api_key"
+
+    sid: str = Field(primary_key=True, max_length=34)
+    account_sid: str = Field(foreign_key="account.sid", index=True)
+    friendly_name: str = Field(max_length=64)
+    #: the secret as `services.secrets` stores it; shown once at creation
+    secret_hash: str = Field(max_length=255)
+    date_created: datetime = _timestamp()
+    date_updated: datetime = _timestamp()
+
+
+class AuthFailure(SQLModel, table=True):
+    """Failed sign-ins of one username from one client address, in the current window.
+
+    In the database, not process memory, so the limit holds across instances.
+    """
+
+    __tablename__ = "auth_failure"
+
+    #: sha256 of the username as given (lower case): no e-mail is stored here
+    subject: str = Field(primary_key=True, max_length=64)
+    address: str = Field(primary_key=True, max_length=64)
+    window_start: datetime = Field(sa_column=Column(DateTime(), nullable=False, index=True))
+    failures: int = 0
 
 
 class Application(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """The credentials of a request, as REST and GraphQL both read them (README: Accounts and authentication).
 
-HTTP Basic: the username is an account sid or e-mail, the password its auth token or a
-password whose MD5 is the token; `services.accounts.authenticate` decides. A refusal
+HTTP Basic: the username is an account sid, an e-mail or an API key sid, the password
+the auth token, a password whose MD5 is the token, or the key's secret;
+`services.login.SignIn` decides, throttling by the client's address. A refusal
 challenges with Restcomm's realm.
 """
 
@@ -13,9 +14,8 @@ from urllib.parse import unquote
 from starlette.requests import Request
 
 from gateway.domain.errors import Unauthenticated
-from gateway.services.accounts import authenticate
+from gateway.services.login import Login, SignIn
 from gateway.storage.database import Sessions
-from gateway.storage.tables import Account
 
 AUTH_CHALLENGE = {"WWW-Authenticate": 'Basic realm="Restcomm realm"'}
 
@@ -36,7 +36,9 @@ def basic_credentials(request: Request) -> tuple[str, str]:
     return unquote(username), secret
 
 
-async def authenticate_request(request: Request, db: Sessions) -> Account:
-    """The account the request's credentials name (Unauthenticated or Forbidden otherwise)."""
+async def authenticate_request(request: Request, db: Sessions) -> Login:
+    """Who the request's credentials name (Unauthenticated, Forbidden or TooManyRequests otherwise)."""
     username, secret = basic_credentials(request)
-    return await authenticate(db=db, username=username, secret=secret)
+    sign_in: SignIn = request.app.state.sign_in
+    address = request.client.host if request.client is not None else None
+    return await sign_in.authenticate(db=db, username=username, secret=secret, address=address)

@@ -19,3 +19,7 @@ def numbers_uri(account_sid: str) -> str:
 
 def application_uri(account_sid: str, application_sid: str) -> str:
     return f"/{API_VERSION}/Accounts/{account_sid}/Applications/{application_sid}.json"
+
+
+def api_key_uri(account_sid: str, key_sid: str) -> str:
+    return f"/{API_VERSION}/Accounts/{account_sid}/Keys/{key_sid}.json"

@@ -9,6 +9,12 @@ from __future__ import annotations
 import strawberry
 
 from gateway.graphql import descriptions as text
+from gateway.graphql.mutations.api_keys import (
+    CreateApiKeyPayload,
+    RevokeApiKeyPayload,
+    create_api_key,
+    revoke_api_key,
+)
 from gateway.graphql.mutations.create_subaccount import (
     CreateSubaccountPayload,
     create_subaccount,
@@ -21,10 +27,12 @@ from gateway.graphql.mutations.release_number import (
     ReleaseNumberPayload,
     release_number,
 )
+from gateway.graphql.mutations.rotate_auth_token import RotateAuthTokenPayload, rotate_auth_token
 from gateway.graphql.mutations.transfer_number import (
     TransferNumberPayload,
     transfer_number,
 )
+from gateway.graphql.mutations.update_account import UpdateAccountPayload, update_account
 from gateway.graphql.mutations.update_number import UpdateNumberPayload, update_number
 
 
@@ -37,6 +45,12 @@ class Mutation:
     create_subaccount: CreateSubaccountPayload = strawberry.mutation(
         resolver=create_subaccount, description=text.CREATE_SUBACCOUNT
     )
+    update_account: UpdateAccountPayload = strawberry.mutation(resolver=update_account, description=text.UPDATE_ACCOUNT)
+    rotate_auth_token: RotateAuthTokenPayload = strawberry.mutation(
+        resolver=rotate_auth_token, description=text.ROTATE_AUTH_TOKEN
+    )
+    create_api_key: CreateApiKeyPayload = strawberry.mutation(resolver=create_api_key, description=text.CREATE_API_KEY)
+    revoke_api_key: RevokeApiKeyPayload = strawberry.mutation(resolver=revoke_api_key, description=text.REVOKE_API_KEY)
 
 
 __all__ = ["Mutation"]
