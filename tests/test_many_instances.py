@@ -100,3 +100,39 @@ async def test_two_instances_behave_as_one(postgres_database: str) -> None:
         await connection.close()
     assert ours == carrier == sorted(NUMBERS[:8] + NUMBERS[16:])
     assert {k: v for k, v in kept.items() if v} == counted  # the trigger-kept totals stayed true
+
+
+async def test_a_change_of_status_or_credentials_on_one_instance_holds_on_the_other_at_once(
+    postgres_database: str,
+) -> None:
+    env = {"GATEWAY_DATABASE_URL": postgres_database, "GATEWAY_ADMIN_TOKEN": TOKEN}
+    with gateway_process(env) as first, gateway_process(env) as second:
+        async with httpx.AsyncClient(base_url=first, auth=AUTH, timeout=30) as a, \
+                httpx.AsyncClient(base_url=second, auth=AUTH, timeout=30) as b:
+            created = (await a.post("/2012-04-24/Accounts.json",
+                                    data={"EmailAddress": "ops@example.com", "Role": "Administrator"})).json()
+            child, token = created["sid"], created["auth_token"]
+            grandchild = (await a.post("/2012-04-24/Accounts.json", data={"EmailAddress": "gc@example.com"},
+                                       auth=(child, token))).json()
+            # Both instances have verified (and so remembered) the child's token.
+            for client in (a, b):
+                assert (await client.get(path(child), auth=(child, token))).status_code == 200
+            assert (await a.post(f"/2012-04-24/Accounts/{child}.json", data={"Status": "suspended"})).status_code == 200
+            refused = await b.get(path(child), auth=(child, token))
+            assert refused.status_code == 403 and "suspended" in refused.json()["message"]
+            below = await b.get(path(grandchild["sid"]), auth=(grandchild["sid"], grandchild["auth_token"]))
+            assert below.status_code == 403 and child in below.json()["message"]
+            assert (await b.post(f"/2012-04-24/Accounts/{child}.json", data={"Status": "active"})).status_code == 200
+            assert (await a.get(path(child), auth=(child, token))).status_code == 200
+
+            # A new password on A: the old token is refused on B at once, the new one works there.
+            rotated = await a.post(f"/2012-04-24/Accounts/{child}.json", data={"Password": "rotated-on-a"},
+                                   auth=(child, token))
+            assert rotated.status_code == 200
+            assert (await b.get(path(child), auth=(child, token))).status_code == 401
+            assert (await b.get(path(child), auth=(child, rotated.json()["auth_token"]))).status_code == 200
+            # A key revoked on B stops on A.
+            key = (await a.post(f"/2012-04-24/Accounts/{child}/Keys.json")).json()
+            assert (await a.get(path(child), auth=(key["sid"], key["secret"]))).status_code == 200
+            assert (await b.delete(f"/2012-04-24/Accounts/{child}/Keys/{key['sid']}.json")).status_code == 204
+            assert (await a.get(path(child), auth=(key["sid"], key["secret"]))).status_code == 401

@@ -65,6 +65,10 @@ ROUTES = [
     RouteCase("list applications", "GET", lambda a, n: f"/restcomm/2012-04-24/Accounts/{a}/Applications.json", None, 200),
     RouteCase("create application", "POST", lambda a, n: f"/restcomm/2012-04-24/Accounts/{a}/Applications.json",
               lambda: {"FriendlyName": "app"}, 201),
+    RouteCase("update account", "POST", lambda a, n: f"/restcomm/2012-04-24/Accounts/{a}.json",
+              lambda: {"FriendlyName": "renamed"}, 200),
+    RouteCase("list keys", "GET", lambda a, n: f"/restcomm/2012-04-24/Accounts/{a}/Keys.json", None, 200),
+    RouteCase("create key", "POST", lambda a, n: f"/restcomm/2012-04-24/Accounts/{a}/Keys.json", None, 201),
     RouteCase("release", "DELETE", lambda a, n: number_path(a, n), None, 204),  # last: it removes the number
 ]
 

@@ -66,7 +66,7 @@ async def update_account(
         target = await require_account(session=session, caller=caller, account_sid=account_sid)
     if status is not None and status != target.status:
         if target.sid == caller.sid:
-            raise Forbidden(f"account {caller.sid} cannot change its own status", field="status")
+            raise Forbidden(f"account {caller.sid} cannot change its own {{field}}", field="status")
         _require_administrator(caller, "change an account's status")
     if changes.password is not None and target.sid != caller.sid:
         _require_administrator(caller, "set another account's password")
@@ -116,9 +116,11 @@ def _require_administrator(caller: Account, action: str) -> None:
         raise Forbidden(f"account {caller.sid} has role {caller.role}; to {action} needs Administrator")
 
 
-def _refuse_if_closed(target: Account) -> None:
+def _refuse_if_closed(target: Account, *, field: str | None = None) -> None:
+    """Conflict if the account is closed; `field` names the input that tried to change it."""
     if target.status == _CLOSED:
-        raise Conflict(f"account {target.sid} is closed, and closed is final", field="status")
+        said = ": its {field} cannot change" if field is not None else ""
+        raise Conflict(f"account {target.sid} is closed, and closed is final{said}", field=field)
 
 
 async def _apply(
@@ -136,7 +138,7 @@ async def _apply(
         values["status"] = status
     if target.status == _CLOSED:
         if values or status not in (None, _CLOSED):
-            _refuse_if_closed(target)
+            _refuse_if_closed(target, field="status" if "status" in values else None)
         # Closing again changes nothing and answers the same: what is still being released.
         closing = await release_subtree(db=db, provider=provider, account=target) if status == _CLOSED else None
         return AccountUpdate(target, closing=closing)

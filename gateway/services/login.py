@@ -7,8 +7,10 @@ or closed account stops its whole subtree, here, on every instance at once (the 
 are read on every sign-in; only "this secret matches this stored hash" is cached).
 
 Repeated failures for one username from one client address are throttled: after
-`Throttle.limit` failures within `Throttle.window`, that pair is answered 429 until the
-window has passed. Other addresses are not affected, so nobody can lock an account out.
+`Throttle.limit` failures within `Throttle.window` (successes neither count nor reset
+it), that pair is answered 429 until the window has passed. Other addresses are not
+affected, so nobody can lock an account out. A credential verified lately skips the
+throttle's read: it cannot be a guess.
 """
 
 from __future__ import annotations
@@ -109,9 +111,6 @@ class SignIn:
             async with db.session() as session:
                 await auth_failures.record_failure(session, subject, place, now, window_opened_after)
             raise Unauthenticated(_REFUSED)
-        if recent is not None:
-            async with db.session() as session:
-                await auth_failures.forget_failures(session, subject, place)
 
 
 async def _find(db: Sessions, login: str) -> _Found:

@@ -43,9 +43,3 @@ async def record_failure(session: AsyncSession, subject: str, address: str, now:
     await session.exec(delete(AuthFailure).where(col(AuthFailure.window_start) <= window_opened_after))
     await session.commit()
 
-
-async def forget_failures(session: AsyncSession, subject: str, address: str) -> None:
-    await session.exec(delete(AuthFailure).where(
-        col(AuthFailure.subject) == subject, col(AuthFailure.address) == address
-    ))
-    await session.commit()

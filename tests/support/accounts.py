@@ -18,10 +18,12 @@ class Credentials:
     email: str
     #: sign in with the e-mail rather than the sid (then `token` is the password)
     by_email: bool = False
+    #: sign in as another (an ancestor, or an API key sid) while acting on `sid`'s account
+    login_sid: str | None = None
 
     @property
     def auth(self) -> tuple[str, str]:
-        return (self.email if self.by_email else self.sid, self.token)
+        return (self.email if self.by_email else self.login_sid or self.sid, self.token)
 
 
 def numbers_path(account_sid: str, suffix: str = "") -> str:

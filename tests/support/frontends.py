@@ -23,25 +23,28 @@ from typing import Any, Protocol
 
 import httpx
 
-from gateway.domain.accounts import AccountRole
+from gateway.domain.accounts import AccountRole, AccountStatus
 from gateway.domain.errors import ErrorCode
 from gateway.domain.fields import field as spelling
 from tests.graphql_helpers import NUMBER_FIELDS, as_rest, post
 from tests.support.accounts import Credentials, numbers_path
 from tests.support.rest import account_path, number_path
 
-#: REST's HTTP status for each error kind (what `gateway/rest/responses.py` promises)
-REST_STATUS = {
+#: the HTTP status of each error kind: REST's always, GraphQL's when a sign-in is refused
+HTTP_STATUS = {
     ErrorCode.INVALID_PARAMETER: 400, ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404, ErrorCode.CONFLICT: 409, ErrorCode.INVALID_PHONE_NUMBER: 400,
     ErrorCode.MISSING_PHONE_NUMBER: 400, ErrorCode.INVALID_AREA_CODE: 400, ErrorCode.NUMBER_UNAVAILABLE: 400,
     ErrorCode.PROVIDER_UNAVAILABLE: 503, ErrorCode.INVALID_URL: 400, ErrorCode.SERVICE_UNAVAILABLE: 503,
+    ErrorCode.TOO_MANY_REQUESTS: 429,
 }
 #: identifiers: a refusal names the sid it was given rather than the input (REST takes
 #: the first two from the URL, where there is no parameter to name)
 _IDENTIFIERS = {"sid", "account_sid", "transfer_to"}
 #: what both front-ends answer about a new account, in the services' terms
 ACCOUNT_KEYS = ("sid", "email", "friendly_name", "role", "parent_sid", "auth_token")
+#: what both front-ends answer about a changed account
+CHANGED_ACCOUNT_KEYS = ("sid", "email", "friendly_name", "role", "status", "parent_sid")
 #: REST's typed subresource for each GraphQL `PhoneNumberType`
 _SUBRESOURCE = {"LOCAL": "/Local", "TOLL_FREE": "/TollFree", "MOBILE": "/Mobile"}
 
@@ -99,6 +102,18 @@ class Frontend(Protocol):
 
     async def create_subaccount(self, who: Credentials, **inputs: Any) -> Outcome:
         """A child account of `who`, as `ACCOUNT_KEYS` (its token shown this once)."""
+
+    async def update_account(self, who: Credentials, sid: str, **changes: Any) -> Outcome:
+        """Change an account (friendly_name, status as an AccountStatus): as `CHANGED_ACCOUNT_KEYS`."""
+
+    async def create_api_key(self, who: Credentials, account_sid: str, friendly_name: str | None = None) -> Outcome:
+        """A key for the account: {"sid", "friendly_name", "secret"}."""
+
+    async def revoke_api_key(self, who: Credentials, key_sid: str, account_sid: str) -> Outcome:
+        """Revoke the key (REST addresses it under its account): {"sid"}."""
+
+    async def sign_in(self, who: Credentials) -> Outcome:
+        """Whether `who` may act at all now: {"sid"} of the account it acts as, or why not."""
 
     async def get(self, who: Credentials, sid: str) -> dict[str, Any] | None:
         """The number as `who` sees it, or None when it is not there for them."""
@@ -184,6 +199,39 @@ class RestFrontend:
             "role": AccountRole(created["role"]), "parent_sid": created["parent_sid"], "auth_token": created["auth_token"],
         })
 
+    async def update_account(self, who: Credentials, sid: str, **changes: Any) -> Outcome:
+        form = {spelling(name).rest: _form_value(value) for name, value in changes.items()}
+        outcome = self._outcome(await self.client.post(account_path(sid, ".json"), data=form, auth=who.auth), success=200)
+        if outcome.value is None:
+            return outcome
+        account = outcome.value
+        return Outcome(value={
+            "sid": account["sid"], "email": account["email_address"], "friendly_name": account["friendly_name"],
+            "role": AccountRole(account["role"]), "status": AccountStatus(account["status"]),
+            "parent_sid": account["parent_sid"],
+        })
+
+    async def create_api_key(self, who: Credentials, account_sid: str, friendly_name: str | None = None) -> Outcome:
+        form = {"FriendlyName": friendly_name} if friendly_name is not None else {}
+        response = await self.client.post(account_path(account_sid, "/Keys.json"), data=form, auth=who.auth)
+        outcome = self._outcome(response, success=201)
+        if outcome.value is None:
+            return outcome
+        key = outcome.value
+        return Outcome(value={"sid": key["sid"], "friendly_name": key["friendly_name"], "secret": key["secret"]})
+
+    async def revoke_api_key(self, who: Credentials, key_sid: str, account_sid: str) -> Outcome:
+        response = await self.client.delete(account_path(account_sid, f"/Keys/{key_sid}.json"), auth=who.auth)
+        outcome = self._outcome(response, success=204)
+        return Outcome(value={"sid": key_sid}) if outcome.refusal is None else outcome
+
+    async def sign_in(self, who: Credentials) -> Outcome:
+        response = await self.client.get(account_path(who.sid, ".json"), auth=who.auth)
+        outcome = self._outcome(response, success=200)
+        if outcome.refusal is not None and outcome.refusal.code is ErrorCode.UNAUTHENTICATED:
+            assert response.headers["www-authenticate"] == 'Basic realm="Restcomm realm"'
+        return Outcome(value={"sid": outcome.value["sid"]}) if outcome.value is not None else outcome
+
     async def get(self, who: Credentials, sid: str) -> dict[str, Any] | None:
         response = await self.client.get(number_path(self.owners.of(sid, who), sid), auth=who.auth)
         if response.status_code in (403, 404):
@@ -203,8 +251,8 @@ class RestFrontend:
         body = response.json()
         assert list(body) == ["code", "message", "more_info", "status"], body
         code = ErrorCode(body["code"])
-        assert response.status_code == body["status"] == REST_STATUS[code], (response.status_code, body)
-        if REST_STATUS[code] == 503:
+        assert response.status_code == body["status"] == HTTP_STATUS[code], (response.status_code, body)
+        if HTTP_STATUS[code] in (429, 503):
             assert int(response.headers["retry-after"]) > 0, response.headers
         return Outcome(refusal=Refusal(code, body["message"], None, _names_over_rest))
 
@@ -219,6 +267,9 @@ _MUTATIONS = {
         ("transferNumber", "TransferNumber", _NUMBER),
         ("releaseNumber", "ReleaseNumber", f"releasedSid {_NUMBER}"),
         ("createSubaccount", "CreateSubaccount", "account { sid email friendlyName role parent { sid } } authToken"),
+        ("updateAccount", "UpdateAccount", "account { sid email friendlyName role status parent { sid } }"),
+        ("createApiKey", "CreateApiKey", "apiKey { sid friendlyName } secret"),
+        ("revokeApiKey", "RevokeApiKey", "revokedSid"),
     )
 }
 
@@ -260,6 +311,27 @@ class GraphQLFrontend:
     async def create_subaccount(self, who: Credentials, **inputs: Any) -> Outcome:
         return await self._mutate(who, "createSubaccount", inputs)
 
+    async def update_account(self, who: Credentials, sid: str, **changes: Any) -> Outcome:
+        return await self._mutate(who, "updateAccount", {"sid": sid, **changes})
+
+    async def create_api_key(self, who: Credentials, account_sid: str, friendly_name: str | None = None) -> Outcome:
+        inputs = {"account_sid": account_sid, **({"friendly_name": friendly_name} if friendly_name is not None else {})}
+        return await self._mutate(who, "createApiKey", inputs)
+
+    async def revoke_api_key(self, who: Credentials, key_sid: str, account_sid: str) -> Outcome:
+        return await self._mutate(who, "revokeApiKey", {"sid": key_sid})
+
+    async def sign_in(self, who: Credentials) -> Outcome:
+        response = await self.client.post("/graphql", json={"query": "{ viewer { sid } }"}, auth=who.auth)
+        body = response.json()
+        if response.status_code == 200:
+            assert not body.get("errors"), body
+            return Outcome(value={"sid": body["data"]["viewer"]["sid"]})
+        [error] = body["errors"]
+        code = ErrorCode[error["extensions"]["code"]]
+        assert response.status_code == HTTP_STATUS[code], (response.status_code, body)
+        return Outcome(refusal=Refusal(code, error["message"], None, _names_over_graphql))
+
     async def get(self, who: Credentials, sid: str) -> dict[str, Any] | None:
         query = f"query($sid: ID!) {{ incomingPhoneNumber(sid: $sid) {{ {NUMBER_FIELDS} }} }}"
         body = await post(self.client, who, query, {"sid": sid})
@@ -278,12 +350,13 @@ class GraphQLFrontend:
         assert not body.get("errors"), body
         payload = body["data"][mutation]
         errors = payload["userErrors"]
-        made = payload.get("incomingPhoneNumber", payload.get("account"))
+        made = payload.get("incomingPhoneNumber", payload.get("account", payload.get("apiKey", payload.get("revokedSid"))))
         if not errors:
             assert made is not None, payload
             return Outcome(value=_made(mutation, payload))
         [error] = errors
         assert made is None and not payload.get("releasedSid") and not payload.get("authToken"), payload
+        assert not payload.get("secret"), payload
         code = ErrorCode[error["code"]]
         assert error["restcommCode"] == code.restcomm_code, error
         path = tuple(error["field"]) if error["field"] is not None else None
@@ -299,6 +372,18 @@ def _made(mutation: str, payload: dict[str, Any]) -> dict[str, Any]:
             "role": AccountRole[account["role"]], "parent_sid": (account["parent"] or {}).get("sid"),
             "auth_token": payload["authToken"],
         }
+    if mutation == "updateAccount":
+        account = payload["account"]
+        return {
+            "sid": account["sid"], "email": account["email"], "friendly_name": account["friendlyName"],
+            "role": AccountRole[account["role"]], "status": AccountStatus[account["status"]],
+            "parent_sid": (account["parent"] or {}).get("sid"),
+        }
+    if mutation == "createApiKey":
+        key = payload["apiKey"]
+        return {"sid": key["sid"], "friendly_name": key["friendlyName"], "secret": payload["secret"]}
+    if mutation == "revokeApiKey":
+        return {"sid": payload["revokedSid"]}
     if mutation == "releaseNumber":
         assert payload["releasedSid"] == payload["incomingPhoneNumber"]["sid"], payload
     return as_rest(payload["incomingPhoneNumber"])
