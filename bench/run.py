@@ -123,16 +123,40 @@ def purchase_lines(port: int, pid: int, account: str, auth: str, seconds: float)
     return lines
 
 
+def sign_in_lines(port: int, pid: int, account: str, token: str, seconds: float) -> list[str]:
+    """What signing in costs: a token verified lately (the hot path), and a wrong one
+    (every request a full slow check: the cost an attacker can make a request have)."""
+    path = f"/2012-04-24/Accounts/{account}.json"
+    lines = []
+    for label, secret in (("sign-in, token verified lately, 8 clients", token),
+                          ("sign-in, wrong token (slow checks), 8 clients", "0" * 32)):
+        request = ("GET", path, {"Authorization": basic(account, secret)}, b"")
+        result = asyncio.run(run_load("127.0.0.1", port, request, concurrency=8, seconds=seconds, server_pid=pid))
+        lines.append(result.line(label))
+    return lines
+
+
+def slow_check_line() -> str:
+    """One slow-hash check in this process: the CPU a cold sign-in adds, once per credential."""
+    from gateway.storage.secret_hashes import matches, slow_hash
+
+    stored = slow_hash(ADMIN_TOKEN)
+    started = time.process_time()
+    for _ in range(10):
+        assert matches(stored, ADMIN_TOKEN)
+    return f"{'one slow-hash check (scrypt N=2^14, r=8)':<44} {(time.process_time() - started) / 10 * 1000:9.1f} ms CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL instead of SQLite")
     parser.add_argument("--numbers", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--only", choices=["all", "purchases"], default="all",
-                        help="purchases: only the purchase figures (seeds no numbers)")
+    parser.add_argument("--only", choices=["all", "purchases", "sign-in"], default="all",
+                        help="purchases, sign-in: only those figures (seeds no numbers)")
     args = parser.parse_args()
-    if args.only == "purchases":
+    if args.only != "all":
         args.numbers = 0
 
     with ExitStack() as stack:
@@ -149,7 +173,9 @@ def main() -> None:
         big, auth = seeded.big_account, basic(seeded.big_account, BIG_TOKEN)
 
         gateway_port, baseline_port = free_port(), free_port()
-        env = {"GATEWAY_DATABASE_URL": database_url, "GATEWAY_ADMIN_TOKEN": ADMIN_TOKEN}
+        # The wrong-token run fails on purpose far more often than the throttle answers.
+        env = {"GATEWAY_DATABASE_URL": database_url, "GATEWAY_ADMIN_TOKEN": ADMIN_TOKEN,
+               "GATEWAY_AUTH_FAILURE_LIMIT": "100000000"}
         gateway = start([sys.executable, "-m", "gateway.cli", "serve", "--port", str(gateway_port)], env, gateway_port)
         stack.callback(gateway.terminate)
         baseline = start([sys.executable, str(ROOT / "bench" / "baseline.py"), database_url, str(baseline_port)],
@@ -168,6 +194,10 @@ def main() -> None:
 
         if args.only == "purchases":
             for line in purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds):
+                print(line)
+            return
+        if args.only == "sign-in":
+            for line in [*sign_in_lines(gateway_port, gateway.pid, big, BIG_TOKEN, args.seconds), slow_check_line()]:
                 print(line)
             return
         run = lambda port, request: asyncio.run(  # noqa: E731
@@ -196,7 +226,8 @@ def main() -> None:
               f"{deep_graphql.percentile(50) / first_graphql.percentile(50):9.2f}"
               f"   ({first_graphql.percentile(50):.2f} ms vs {deep_graphql.percentile(50):.2f} ms, p50, one client)")
 
-        for line in purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds):
+        for line in [*purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds),
+                     *sign_in_lines(gateway_port, gateway.pid, big, BIG_TOKEN, args.seconds), slow_check_line()]:
             print(line)
         print(f"{'peak RSS of the gateway process':<44} {peak_rss_mib(gateway.pid):9.1f} MiB")
 

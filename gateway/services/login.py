@@ -19,15 +19,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import select
-
 from gateway.domain.errors import Forbidden, TooManyRequests, Unauthenticated
 from gateway.domain.ids import ACCOUNT, API_KEY, is_sid
 from gateway.services import validation
 from gateway.services.secrets import VerifiedSecrets
 from gateway.storage import auth_failures
 from gateway.storage.database import Sessions
-from gateway.storage.queries import inactive_accounts
+from gateway.storage.queries import account_with_ancestors
 from gateway.storage.tables import Account, ApiKey, utcnow
 
 _REFUSED = "the account sid or e-mail and auth token do not match"
@@ -114,18 +112,23 @@ class SignIn:
 
 
 async def _find(db: Sessions, login: str) -> _Found:
-    """The account (and key) a username names, and the first inactive one on its path."""
+    """The account (and key) a username names, and the first inactive account on its
+    path: one query for the account and its ancestors (two with a key)."""
     key: ApiKey | None = None
     async with db.session() as session:
         if is_sid(login, API_KEY):
             key = await session.get(ApiKey, login)
-            account = await session.get(Account, key.account_sid) if key is not None else None
+            if key is None:
+                return _Found(None, None, None)
+            chain = await account_with_ancestors(session, sid=key.account_sid)
         elif is_sid(login, ACCOUNT):
-            account = await session.get(Account, login)
+            chain = await account_with_ancestors(session, sid=login)
         else:
-            account = (await session.exec(select(Account).where(Account.email == login.lower()))).first()
-        if account is None:
-            return _Found(None, None, None)
-        inactive = None if not account.is_active else await inactive_accounts(session, account.ancestor_sids)
-        first = (account.sid, account.status) if not account.is_active else (inactive[0] if inactive else None)
-    return _Found(account, key, first)
+            chain = await account_with_ancestors(session, email=login.lower())
+    if not chain:
+        return _Found(None, None, None)
+    account = chain[0]
+    inactive = next(((a.sid, a.status) for a in reversed(chain) if not a.is_active), None)  # root first
+    if not account.is_active:
+        inactive = (account.sid, account.status)  # the account itself is the first to name
+    return _Found(account, key, inactive)

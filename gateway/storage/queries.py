@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, literal, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -125,3 +126,32 @@ async def inactive_accounts(session: AsyncSession, sids: list[str]) -> list[tupl
     )
     found = dict((await session.exec(statement)).all())
     return [(sid, found[sid]) for sid in sids if sid in found]
+
+
+
+def _chain_up_from(column: Any) -> Any:
+    """Accounts whose `column` equals :login, then each one's parent… up to the root."""
+    chain = (
+        select(Account.sid, Account.parent_sid, literal(0).label("depth"))
+        .where(column == bindparam("login"))
+        .cte("chain", recursive=True)
+    )
+    parent = aliased(Account)
+    chain = chain.union_all(
+        select(parent.sid, parent.parent_sid, (chain.c.depth + 1).label("depth"))
+        .join(chain, col(parent.sid) == chain.c.parent_sid)
+    )
+    return select(Account).join(chain, col(Account.sid) == chain.c.sid).order_by(chain.c.depth)
+
+
+# Built once: a recursive statement is costly to build, and SQLAlchemy caches its compiled form.
+_CHAIN_BY_SID = _chain_up_from(col(Account.sid))
+_CHAIN_BY_EMAIL = _chain_up_from(col(Account.email))
+
+
+async def account_with_ancestors(session: AsyncSession, *, sid: str | None = None, email: str | None = None) -> list[Account]:
+    """The account with that sid (or e-mail), then its parent, its parent's parent… up to
+    the root, in one round trip (a recursive query walking `parent_sid` by primary key)."""
+    statement = _CHAIN_BY_SID if sid is not None else _CHAIN_BY_EMAIL
+    found = await session.exec(statement, params={"login": sid if sid is not None else email})
+    return list(found.all())
