@@ -1,26 +1,30 @@
 """TypeScript clients can be generated from the schema and the README's example operations.
 
-GraphQL Code Generator (typescript + typescript-operations, pinned in
-tests/codegen/package.json) runs over `schema.graphql` (the SDL exported at the repository
-root; exported afresh into a temporary folder when the file is absent) and
-`examples/graphql/*.graphql`. Codegen validates every operation against the schema, so an
-example that drifts from the schema fails here. The output is then type-checked by
-`tsc --noEmit` together with a small program that uses the generated types, including
-deliberately wrong assignments that must be rejected (so the types are not `any`).
-Two generated files: `schema.ts` (typescript) and `operations.ts` (typescript-operations,
-importing the schema's enums and inputs; v6 of that plugin would otherwise re-declare them).
+GraphQL Code Generator's client preset (pinned in tests/codegen/package.json, configured in
+tests/codegen/codegen.ts) runs over `schema.graphql` (the SDL exported at the repository
+root; exported afresh into a temporary folder when the file is absent),
+`examples/graphql/*.graphql` and tests/codegen/usage.ts (whose inline `graphql(...)` calls are
+documents too). Codegen validates every operation against the schema, so an example that
+drifts from the schema fails here. It writes typed documents (graphql.ts), the `graphql()`
+function (gql.ts) and, with persisted documents on, persisted-documents.json: the sha256 of
+each document's text -> that text, the manifest a gateway that runs only trusted documents
+reads. The output is type-checked by `tsc --strict --noEmit` with usage.ts, whose
+`@ts-expect-error` lines are wrong usages that must be rejected (so the types are not `any`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from graphql import OperationDefinitionNode, build_schema, parse, validate
 
 pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
 
@@ -28,83 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CODEGEN = ROOT / "tests" / "codegen"
 EXAMPLES = ROOT / "examples" / "graphql"
 
-OPERATION_TYPES = [
-    "ListNumbersQuery",
-    "ListNumbersQueryVariables",
-    "PurchaseNumberMutation",
-    "PurchaseNumberMutationVariables",
-    "UpdateNumberMutation",
-    "UpdateNumberMutationVariables",
-    "ReleaseNumberMutation",
-    "ReleaseNumberMutationVariables",
-]
-SCHEMA_TYPES = ["Query", "Mutation", "IncomingPhoneNumber", "PurchaseNumberInput", "UserError", "PhoneNumberType"]
-
-USAGE = """\
-import type {
-  ListNumbersQuery,
-  ListNumbersQueryVariables,
-  PurchaseNumberMutation,
-  PurchaseNumberMutationVariables,
-  ReleaseNumberMutation,
-  ReleaseNumberMutationVariables,
-  UpdateNumberMutation,
-  UpdateNumberMutationVariables,
-} from "./operations";
-import type { PhoneNumberType, PurchaseNumberInput } from "./schema";
-
-const local: PhoneNumberType = "LOCAL";
-export const input: PurchaseNumberInput = { phoneNumber: "+15105550100", voice: { url: "https://example.com/voice" } };
-
-export const page: ListNumbersQueryVariables = { first: 10, type: local, phoneNumber: "510" };
-
-export const purchase: PurchaseNumberMutationVariables = {
-  phoneNumber: "+15105550100",
-  voiceUrl: "https://example.com/voice",
-};
-
-const sid = "PN0123456789abcdef0123456789abcdef";
-export const update: UpdateNumberMutationVariables = { sid, friendlyName: "Support" };
-export const release: ReleaseNumberMutationVariables = { sid };
-
-export function sids(result: ListNumbersQuery): string[] {
-  return result.incomingPhoneNumbers.edges.map((edge) => edge.node.sid);
-}
-
-export function nextCursor(result: ListNumbersQuery): string | null | undefined {
-  const info = result.incomingPhoneNumbers.pageInfo;
-  return info.hasNextPage ? info.endCursor : undefined;
-}
-
-export function total(result: ListNumbersQuery): number {
-  return result.incomingPhoneNumbers.totalCount;
-}
-
-export function purchased(result: PurchaseNumberMutation): string {
-  const payload = result.purchaseNumber;
-  if (payload.userErrors.length > 0) {
-    const first = payload.userErrors[0];
-    const where: string = (first.field ?? []).join(".");
-    const code: number | null | undefined = first.restcommCode;
-    throw new Error(`${where}: ${first.message} (${first.code}, ${code})`);
-  }
-  return payload.incomingPhoneNumber?.phoneNumber ?? "";
-}
-
-export function released(result: ReleaseNumberMutation): string | null | undefined {
-  return result.releaseNumber.releasedSid;
-}
-
-export function renamed(result: UpdateNumberMutation): string | undefined {
-  return result.updateNumber.incomingPhoneNumber?.friendlyName;
-}
-
-// The generated types are real types, not `any`: these must be rejected.
-// @ts-expect-error first is an Int
-export const wrongPage: ListNumbersQueryVariables = { first: "ten" };
-// @ts-expect-error phoneNumber is required
-export const noNumber: PurchaseNumberMutationVariables = { voiceUrl: "https://example.com/voice" };
-"""
+#: what the preset writes into its output folder
+GENERATED_FILES = ["graphql.ts", "gql.ts", "fragment-masking.ts", "index.ts", "persisted-documents.json"]
+#: the operations of usage.ts (its fragment travels inside the operation's document)
+USAGE_OPERATIONS = {"CodegenViewer"}
+#: client-preset 6 writes sha256 document ids the GraphQL-over-HTTP way: "sha256:<hex>"
+HASH = re.compile(r"sha256:([0-9a-f]{64})")
 
 
 def run(
@@ -119,7 +52,9 @@ def run(
 def require_npm() -> None:
     if shutil.which("npm") is None or shutil.which("npx") is None:
         pytest.fail(
-            "npm/npx not found: install Node.js 18+ with npm (e.g. apt-get install -y nodejs npm)", pytrace=False
+            "npm/npx not found: install Node.js 20+ with npm (e.g. apt-get install -y nodejs npm), "
+            "then run scripts/install-node-assets --with-codegen",
+            pytrace=False,
         )
 
 
@@ -140,7 +75,15 @@ def schema_file(tmp_path: Path) -> Path:
     return exported
 
 
-def test_codegen_types_from_the_example_operations_type_check(tmp_path: Path) -> None:
+def operation_names(source: str) -> set[str]:
+    return {
+        definition.name.value
+        for definition in parse(source).definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+    }
+
+
+def test_client_preset_types_and_persists_the_example_operations(tmp_path: Path) -> None:
     require_npm()
     installed = run([str(ROOT / "scripts/install-node-assets"), "--with-codegen"], cwd=ROOT)
     assert installed.returncode == 0, (
@@ -153,28 +96,78 @@ def test_codegen_types_from_the_example_operations_type_check(tmp_path: Path) ->
         "update_number.graphql",
         "release_number.graphql",
     }
+    example_operations: set[str] = set()
+    for example in examples:
+        example_operations |= operation_names(example.read_text())
+    assert example_operations >= {"ListNumbers", "PurchaseNumber", "UpdateNumber", "ReleaseNumber"}
 
-    out = tmp_path / "out"
+    # The temporary folder is laid out like tests/codegen, so usage.ts's "./generated" imports
+    # resolve in both, and node_modules is linked so the generated imports
+    # (@graphql-typed-document-node/core, graphql) resolve as they would in a project.
+    schema = schema_file(tmp_path)
+    out = tmp_path / "generated"
     generated = run(
         ["npx", "--no", "--", "graphql-codegen", "--config", "codegen.ts"],
         cwd=CODEGEN,
         env={
-            "CODEGEN_SCHEMA": str(schema_file(tmp_path)),
+            "CODEGEN_SCHEMA": str(schema),
             "CODEGEN_DOCUMENTS": str(EXAMPLES / "*.graphql"),
+            "CODEGEN_USAGE": str(CODEGEN / "usage.ts"),
             "CODEGEN_OUT": str(out),
             "NO_COLOR": "1",
             "CI": "1",  # plain output, no interactive renderer
         },
     )
     assert generated.returncode == 0, f"graphql-codegen failed:\n{generated.stdout}\n{generated.stderr}"
-    for file, names in (("operations.ts", OPERATION_TYPES), ("schema.ts", SCHEMA_TYPES)):
-        source = (out / file).read_text()
-        for name in names:
-            assert f"export type {name} =" in source, f"{name} is missing from the generated {file}"
+    missing = [name for name in GENERATED_FILES if not (out / name).is_file()]
+    assert not missing, f"the client preset did not write {missing} (wrote {sorted(p.name for p in out.iterdir())})"
 
-    (out / "usage.ts").write_text(USAGE)
-    (out / "tsconfig.json").write_text(
-        json.dumps({"extends": str(CODEGEN / "tsconfig.json"), "include": ["*.ts"]}, indent=2)
+    # persisted-documents.json: every key is the sha256 of exactly the string it maps to.
+    manifest = json.loads((out / "persisted-documents.json").read_text())
+    assert isinstance(manifest, dict) and manifest, f"persisted-documents.json is empty or not an object: {manifest!r}"
+    sdl = build_schema(schema.read_text())
+    persisted_operations: dict[str, str] = {}
+    for key, document in manifest.items():
+        assert isinstance(document, str), f"{key} maps to {document!r}, not a document"
+        match = HASH.fullmatch(key)
+        assert match, f"{key!r} is not a sha256 document id (sha256:<64 hex>)"
+        assert match.group(1) == hashlib.sha256(document.encode()).hexdigest(), (
+            f"{key} is not the sha256 of the document it maps to:\n{document}"
+        )
+        # What the gateway would run for this hash must be valid against its schema.
+        errors = validate(sdl, parse(document))
+        assert not errors, f"the persisted document {key} does not validate: {errors}"
+        for name in operation_names(document):
+            assert name not in persisted_operations, f"{name} is persisted twice"
+            persisted_operations[name] = key
+    assert set(persisted_operations) == example_operations | USAGE_OPERATIONS
+    assert "fragment AccountSummary on Account" in manifest[persisted_operations["CodegenViewer"]], (
+        "the operation's persisted document must carry the fragment it spreads"
     )
-    checked = run(["npx", "--no", "--", "tsc", "--noEmit", "-p", str(out / "tsconfig.json")], cwd=CODEGEN)
+
+    # Each typed document carries its hash, so a client can send the hash alone.
+    typed = (out / "graphql.ts").read_text()
+    for name, key in persisted_operations.items():
+        assert f"export const {name}Document = " in typed, f"{name}Document is missing from graphql.ts"
+        assert f'"__meta__":{{"hash":"{key}"}}' in typed, f"{name}Document does not carry its hash {key}"
+        for suffix in ("Query", "Mutation"):
+            if f"{name}{suffix}Variables" in typed:
+                assert f"export type {name}{suffix} =" in typed
+                break
+        else:
+            pytest.fail(f"graphql.ts has no result/variables types for {name}")
+
+    shutil.copy(CODEGEN / "usage.ts", tmp_path / "usage.ts")
+    (tmp_path / "node_modules").symlink_to(CODEGEN / "node_modules", target_is_directory=True)
+    (tmp_path / "tsconfig.json").write_text(
+        json.dumps({"extends": str(CODEGEN / "tsconfig.json"), "include": ["usage.ts", "generated/**/*.ts"]}, indent=2)
+    )
+    checked = run(
+        ["npx", "--no", "--", "tsc", "--strict", "--noEmit", "--listFiles", "-p", str(tmp_path / "tsconfig.json")],
+        cwd=CODEGEN,
+    )
     assert checked.returncode == 0, f"tsc rejected the generated types:\n{checked.stdout}\n{checked.stderr}"
+    # A tsconfig that matched nothing would pass too: make sure both halves were checked.
+    listed = {Path(line).resolve() for line in checked.stdout.splitlines() if line.strip()}
+    for needed in (tmp_path / "usage.ts", out / "graphql.ts", out / "gql.ts"):
+        assert needed.resolve() in listed, f"tsc did not check {needed}:\n{checked.stdout}"
