@@ -12,11 +12,12 @@ from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from gateway.assembly import build_database, build_provider
+from gateway.assembly import build_database, build_provider, build_trusted_documents
 from gateway.graphql.routes import graphql_routes
 from gateway.observability.health import observability_routes
 from gateway.observability.metrics import record_reconciliation
@@ -27,12 +28,17 @@ from gateway.rest.responses import error_response
 from gateway.rest.routes import rest_routes
 from gateway.services.accounts import ensure_bootstrap_account
 from gateway.services.login import SignIn, Throttle
+from gateway.services.persisted_documents import PersistedQueries
 from gateway.services.reconcile import reconcile
 from gateway.settings import Settings
 from gateway.storage.database import Database, migrate_schema
 from gateway.web.body import BodyLimit
+from gateway.web.cors import Cors
 
 log = logging.getLogger("gateway")
+
+#: responses shorter than this (bytes) are sent as they are: compressing them saves too little
+GZIP_MINIMUM = 1000
 
 #: seconds between comparisons of what the carrier bills with what the gateway holds
 SWEEP_INTERVAL = 900.0
@@ -73,6 +79,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
     )
+    app.state.settings = settings
+    # Read before serving: an unusable manifest stops the start, naming the variable.
+    app.state.trusted_documents = build_trusted_documents(settings)
+    app.state.persisted_queries = PersistedQueries()
     return app
 
 
@@ -84,7 +94,11 @@ def asgi(settings: Settings | None = None) -> ASGIApp:
 def serving_stack(app: Starlette) -> ASGIApp:
     # JsonSuffix outermost: it rewrites the path (copying the scope) before routing, and
     # Observability must share the scope the router fills in to see the matched route.
-    return JsonSuffix(Observability(BodyLimit(app)))
+    # Cors answers preflights before anything reads a body or credentials; GZip sits
+    # inside it so compressed responses still get their CORS headers.
+    origins: frozenset[str] = app.state.settings.cors_origins
+    return JsonSuffix(Observability(Cors(GZipMiddleware(BodyLimit(app), minimum_size=GZIP_MINIMUM, compresslevel=6),
+                                         origins)))
 
 
 async def reconcile_periodically(database: Database, provider: Provider, settings: Settings) -> None:

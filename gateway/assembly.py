@@ -1,4 +1,5 @@
-"""Building the gateway's parts from its settings: the database and the carrier.
+"""Building the gateway's parts from its settings: the database, the carrier, the
+trusted GraphQL documents.
 
 The one place that knows both the configuration names and the concrete classes, so
 that providers stay free of settings and storage, and the server and the CLI assemble
@@ -13,9 +14,20 @@ from gateway.observability.carrier import InstrumentedProvider
 from gateway.providers.base import Provider
 from gateway.providers.http import HttpOptions
 from gateway.providers.sandbox import SandboxProvider
+from gateway.services.persisted_documents import TrustedDocuments
 from gateway.settings import Settings, SettingsError
 from gateway.storage.database import Database
 from gateway.storage.sandbox_ledger import DatabaseLedger
+
+
+def build_trusted_documents(settings: Settings) -> TrustedDocuments | None:
+    """The trusted-documents manifest, if one is configured (SettingsError if unusable)."""
+    if settings.graphql_documents is None:
+        return None
+    try:
+        return TrustedDocuments.load(settings.graphql_documents)
+    except ValueError as error:
+        raise SettingsError(f"GATEWAY_GRAPHQL_DOCUMENTS={settings.graphql_documents!r} {error}") from None
 
 
 def build_database(settings: Settings) -> Database:

@@ -7,6 +7,7 @@ import asyncio
 import sys
 from typing import Awaitable, Callable, Sequence
 
+from gateway.assembly import build_trusted_documents
 from gateway.settings import Settings, SettingsError
 from gateway.storage.database import Database, migrate_schema
 from gateway.storage.migrate import SchemaTooNew
@@ -71,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "serve":
             # Migrate once here, not in each worker, and fail with a message, not a trace.
+            build_trusted_documents(settings)
             asyncio.run(_migrate(settings))
             return _serve(settings, args.host, args.port, args.workers)
         if args.command == "migrate":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from typing import Mapping
+from urllib.parse import urlsplit
 
 DEFAULT_ADMIN_SID = "ACae6e420f425248d6a26948c17a9e2acf"
 DEFAULT_ADMIN_EMAIL = "administrator@company.com"
@@ -37,6 +38,10 @@ class Settings:
     auth_failure_limit: int = 10
     #: seconds of that window
     auth_failure_window: float = 60.0
+    #: origins (scheme://host[:port]) whose pages may call the API; empty: none
+    cors_origins: frozenset[str] = frozenset()
+    #: a trusted-documents manifest (hash -> document); set: only those documents run
+    graphql_documents: str | None = None
     voipinnovations: Mapping[str, str] = field(default_factory=dict)
     vonage: Mapping[str, str] = field(default_factory=dict)
 
@@ -65,6 +70,8 @@ class Settings:
             auth_failure_limit=int(_number(env, "GATEWAY_AUTH_FAILURE_LIMIT", cls.auth_failure_limit, minimum=1,
                                            whole=True)),
             auth_failure_window=_number(env, "GATEWAY_AUTH_FAILURE_WINDOW", cls.auth_failure_window, minimum=1),
+            cors_origins=_origins(env, "GATEWAY_CORS_ORIGINS"),
+            graphql_documents=env.get("GATEWAY_GRAPHQL_DOCUMENTS", "").strip() or None,
             voipinnovations=_prefixed(env, "GATEWAY_VOIPINNOVATIONS_"),
             vonage=_prefixed(env, "GATEWAY_VONAGE_"),
         )
@@ -83,6 +90,24 @@ def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float
     if not value >= minimum:  # also refuses nan
         raise SettingsError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+def _origins(env: Mapping[str, str], name: str) -> frozenset[str]:
+    """A comma-separated list of exact origins, each `scheme://host[:port]`."""
+    origins = set()
+    for raw in env.get(name, "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if origin == "*" or parts.scheme not in ("http", "https") or not parts.netloc or parts.path \
+                or parts.query or parts.fragment or "*" in origin or "@" in parts.netloc:
+            raise SettingsError(
+                f"{name}: {raw.strip()!r} is not an origin; list exact origins such as https://app.example.com"
+                " or http://127.0.0.1:5173 (no wildcards, paths or credentials), separated by commas"
+            )
+        origins.add(f"{parts.scheme}://{parts.netloc.lower()}")
+    return frozenset(origins)
 
 
 def _prefixed(env: Mapping[str, str], prefix: str) -> dict[str, str]:

@@ -54,6 +54,8 @@ def test_the_schema_names_what_spec_5_fixes() -> None:
         "purchaseNumber", "updateNumber", "releaseNumber", "transferNumber", "createSubaccount",
         # issue 10: accounts as operators run them
         "updateAccount", "rotateAuthToken", "createApiKey", "revokeApiKey",
+        # issue 11: single-page apps
+        "createAccessToken", "revokeAccessToken",
     }
     assert set(query.fields["incomingPhoneNumbers"].args) == {
         "accountSid", "type", "phoneNumber", "friendlyName", "beta", "first", "after", "last", "before"}

@@ -63,6 +63,7 @@ FIELDS: dict[str, Field] = {
         _plain("email", rest="EmailAddress"),
         _plain("password"),
         _plain("role"),
+        _plain("ttl", rest="Ttl", graphql="ttlSeconds"),
         # lists and searches
         _plain("page"),
         _plain("page_size"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
-ACCOUNT, APPLICATION, PHONE_NUMBER, API_KEY = "AC", "AP", "PN", "SK"
+ACCOUNT, APPLICATION, PHONE_NUMBER, API_KEY, ACCESS_TOKEN = "AC", "AP", "PN", "SK", "AT"
 
-_SID = re.compile(r"^(AC|AP|PN|SK)[0-9a-f]{32}$")
+_SID = re.compile(r"^(AC|AP|PN|SK|AT)[0-9a-f]{32}$")
 
 
 def new_sid(prefix: str) -> str:

@@ -29,6 +29,8 @@ class GraphQLContext:
     request_id: str
     #: whether the request named its operation (a document of several must)
     operation_named: bool = True
+    #: the document did not parse or validate: nothing ran (a 400 in GraphQL over HTTP)
+    refused_before_execution: bool = False
 
     @property
     def caller(self) -> Account | None:
@@ -41,7 +43,7 @@ class GraphQLContext:
 
     @property
     def signed_in_with_key(self) -> bool:
-        return self.login is not None and self.login.api_key_sid is not None
+        return self.login is not None and self.login.delegated
 
 
 Info = StrawberryInfo[GraphQLContext, None]

@@ -361,3 +361,15 @@ USER_ERROR_FIELDS = {
     "code": "The kind of error.",
     "restcomm_code": "The Restcomm/Twilio error code REST answers for the same failure, e.g. 21452.",
 }
+CREATE_ACCESS_TOKEN = (
+    "Create an access token for a single-page app: sign in with HTTP Basic (e-mail and "
+    "password, or the account sid and auth token), then send `Authorization: Bearer "
+    "<accessToken>` with every request. It acts as the signed-in account until it expires "
+    "(ttlSeconds, default 3600, at most 86400), is revoked, the account's credentials change, "
+    "or the account or an ancestor is suspended or closed. An access token cannot create "
+    "another. The token is returned once; only a hash of it is stored."
+)
+REVOKE_ACCESS_TOKEN = (
+    "Revoke an access token (sign out): it stops working at once. Without sid, the token "
+    "this request signs in with."
+)

@@ -1,9 +1,6 @@
-"""Authentication: HTTP Basic on every GraphQL operation, with the REST credentials.
-
-Username: account SID or e-mail; password: the auth token or a password whose MD5 is
-the token (`gateway.services.accounts.authenticate` decides). Bad or missing
-credentials: HTTP 401 with `WWW-Authenticate: Basic realm="Restcomm realm"`; an
-account that is not active: 403. The whole request is refused before any operation
+"""Authentication on every GraphQL operation, with the REST credentials (`web.credentials`):
+HTTP Basic or a Bearer access token. Bad or missing credentials: HTTP 401 with the
+challenge `web.credentials.challenge` chooses; an account that is not active: 403. The whole request is refused before any operation
 runs, so no resolver ever sees an anonymous caller.
 """
 
@@ -16,7 +13,7 @@ from gateway.domain.errors import RetryLater, ServiceError
 from gateway.services.login import Login
 from gateway.storage.database import RequestDatabase
 from gateway.web import credentials
-from gateway.web.credentials import AUTH_CHALLENGE
+from gateway.web.credentials import challenge
 from gateway.web.statuses import http_status
 
 
@@ -32,8 +29,8 @@ class AuthenticationFailed(Exception):
     def status_code(self) -> int:
         return http_status(self.error.code)
 
-    def response(self, request_id: str) -> Response:
-        headers = dict(AUTH_CHALLENGE) if self.status_code == 401 else {}
+    def response(self, request: Request, request_id: str) -> Response:
+        headers = challenge(request) if self.status_code == 401 else {}
         if isinstance(self.error, RetryLater):
             headers["Retry-After"] = str(self.error.retry_after)
         body = {

@@ -101,6 +101,17 @@ class OperationMetrics(SchemaExtension):
         GRAPHQL_OPERATIONS.labels(root, kind, outcome).inc()
 
 
+class PreExecutionRefusals(SchemaExtension):
+    """Note on the context when a document did not parse or validate, so the view can
+    answer 400 to clients of GraphQL over HTTP's `application/graphql-response+json`."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        if self.execution_context.pre_execution_errors and hasattr(context, "refused_before_execution"):
+            context.refused_before_execution = True
+
+
 class GatewaySchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Runs before MaskUnexpectedErrors rewrites them: the log keeps the real error.
@@ -172,6 +183,7 @@ def extensions() -> list[Any]:
         OperationNameRequired,  # after ValidationCache, whose errors it adds to
         MaskUnexpectedErrors,
         OperationMetrics,
+        PreExecutionRefusals,
     ]
 
 

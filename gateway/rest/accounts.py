@@ -47,7 +47,7 @@ async def update_account(ctx: RestContext) -> Response:
         changes=AccountChanges(
             friendly_name=form.get("FriendlyName"), status=form.get("Status"), password=form.get("Password"),
         ),
-        with_api_key=ctx.login.api_key_sid is not None,
+        with_api_key=ctx.login.delegated,
     )
     return render(
         ctx.request,

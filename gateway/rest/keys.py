@@ -36,7 +36,7 @@ def key_xml(key: ApiKey, secret: str | None = None) -> str:
 
 
 def _with_key(ctx: RestContext) -> bool:
-    return ctx.login.api_key_sid is not None
+    return ctx.login.delegated
 
 
 @endpoint

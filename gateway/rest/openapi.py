@@ -93,6 +93,7 @@ def _path(name: str, pattern: str) -> dict[str, Any]:
 
 _ACCOUNT = _path("AccountSid", "^AC[0-9a-f]{32}$")
 _KEY = _path("KeySid", "^SK[0-9a-f]{32}$")
+_ACCESS_TOKEN = _path("AccessTokenSid", "^AT[0-9a-f]{32}$")
 _NUMBER = _path("IncomingPhoneNumberSid", "^PN[0-9a-f]{32}$")
 _ERROR_TEXT = {
     400: "invalid parameter (the message names it)",
@@ -273,6 +274,20 @@ def openapi_document() -> dict[str, Any]:
                        "parameters": [_ACCOUNT, _KEY], "responses": {"204": {"description": "revoked"}, **_errors()}},
             "options": _options([_ACCOUNT, _KEY]),
         },
+        f"{BASE}/Accounts/{{AccountSid}}/AccessTokens": {
+            "post": {"summary": "Create an access token (Authorization: Bearer) for a single-page app; HTTP Basic"
+                                " only, and only for the signed-in account", "operationId": "createAccessToken",
+                     "parameters": [_ACCOUNT],
+                     "requestBody": _form({"Ttl": {"type": "string", "pattern": "^[0-9]{1,5}$"}}),
+                     "responses": _ok("AccessToken", "201")},
+            "options": _options([_ACCOUNT]),
+        },
+        f"{BASE}/Accounts/{{AccountSid}}/AccessTokens/{{AccessTokenSid}}": {
+            "delete": {"summary": "Revoke the access token: it stops working at once", "operationId": "revokeAccessToken",
+                       "parameters": [_ACCOUNT, _ACCESS_TOKEN],
+                       "responses": {"204": {"description": "revoked"}, **_errors()}},
+            "options": _options([_ACCOUNT, _ACCESS_TOKEN]),
+        },
         f"{BASE}/Accounts/{{AccountSid}}/Applications": {
             "get": {"summary": "The account's applications", "operationId": "listApplications",
                     "parameters": [_ACCOUNT], "responses": _ok("ApplicationList")},
@@ -320,10 +335,11 @@ def openapi_document() -> dict[str, Any]:
             "any path segment to select JSON.",
         },
         "components": {
-            "securitySchemes": {"basic": {"type": "http", "scheme": "basic"}},
+            "securitySchemes": {"basic": {"type": "http", "scheme": "basic"},
+                                "bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": _schemas(),
         },
-        "security": [{"basic": []}],
+        "security": [{"basic": []}, {"bearer": []}],
         "paths": paths,
     }
 
@@ -360,6 +376,9 @@ def _schemas() -> dict[str, Any]:
         "ApplicationList": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
         "Key": {"type": "object", "properties": key, "required": ["sid", "friendly_name", "uri"]},
         "KeyList": {"type": "array", "items": {"$ref": "#/components/schemas/Key"}},
+        "AccessToken": {"type": "object", "properties": {
+            **{k: _STRING for k in ("sid", "account_sid", "token", "date_created", "date_expires", "uri")},
+            "ttl": {"type": "integer"}}, "required": ["sid", "token", "date_expires"]},
         "CountryList": {"type": "array", "items": {"type": "string"}},
         "AvailablePhoneNumberList": {
             "type": "array",

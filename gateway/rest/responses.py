@@ -12,7 +12,7 @@ from gateway.domain.errors import RetryLater, ServiceError, Unauthenticated
 from gateway.domain.fields import field
 from gateway.rest.negotiation import wants_json
 from gateway.rest.representation import dumps, xml_document, xml_text
-from gateway.web.credentials import AUTH_CHALLENGE
+from gateway.web.credentials import challenge
 from gateway.web.statuses import http_status
 
 log = logging.getLogger("gateway.rest")
@@ -54,7 +54,7 @@ def service_error_response(request: Request, error: ServiceError) -> Response:
     status = http_status(error.code)
     headers: dict[str, str] = {}
     if isinstance(error, Unauthenticated):
-        headers.update(AUTH_CHALLENGE)
+        headers.update(challenge(request))
     if isinstance(error, RetryLater):
         headers["Retry-After"] = str(error.retry_after)
     return error_response(request, status, error.code.restcomm_code, error.message_for(rest_parameter), headers)

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from gateway.rest import accounts, available, keys, numbers
+from gateway.rest import access_tokens, accounts, available, keys, numbers
 from gateway.rest.openapi import openapi_endpoint
 
 API_PREFIXES = ("/restcomm/2012-04-24", "/2012-04-24")
@@ -75,6 +75,8 @@ def resources() -> list[tuple[str, dict[str, Endpoint]]]:
          {"GET": accounts.get_account, "POST": accounts.update_account, "PUT": accounts.update_account}),
         ("/Accounts/{account_sid}/Keys", {"GET": keys.list_keys, "POST": keys.create_key}),
         ("/Accounts/{account_sid}/Keys/{key_sid}", {"GET": keys.get_key, "DELETE": keys.revoke_key}),
+        ("/Accounts/{account_sid}/AccessTokens", {"POST": access_tokens.create_access_token}),
+        ("/Accounts/{account_sid}/AccessTokens/{token_sid}", {"DELETE": access_tokens.revoke_access_token}),
         ("/Accounts/{account_sid}/Applications",
          {"GET": accounts.list_applications, "POST": accounts.create_application}),
         (_NUMBERS, {"GET": numbers.list_endpoint(None), "POST": numbers.purchase_endpoint(None)}),

@@ -28,6 +28,7 @@ from gateway.domain.ids import new_token
 from gateway.providers.base import Provider
 from gateway.services import validation
 from gateway.services.access import require_account
+from gateway.services.access_tokens import end_access_tokens
 from gateway.services.accounts import check_password, token_hash
 from gateway.services.closing import Closing, release_subtree
 from gateway.services.login import token_from_password
@@ -61,7 +62,7 @@ async def update_account(
     """Apply `changes` to an account the caller may act on."""
     status = parse_status(changes.status) if changes.status is not None else None
     if with_api_key and (status is not None or changes.password is not None):
-        raise Forbidden("an API key cannot change statuses or credentials: sign in with the account's auth token")
+        raise Forbidden("an API key or access token cannot change statuses or credentials: sign in with the account's auth token")
     async with db.session() as session:
         target = await require_account(session=session, caller=caller, account_sid=account_sid)
     if status is not None and status != target.status:
@@ -95,7 +96,7 @@ async def rotate_auth_token(
     """A fresh random auth token, shown once; the old one stops working at once.
     `caller` None: the operator at the CLI."""
     if with_api_key:
-        raise Forbidden("an API key cannot change credentials: sign in with the account's auth token")
+        raise Forbidden("an API key or access token cannot change credentials: sign in with the account's auth token")
     async with db.session() as session:
         if caller is None:
             target = await session.get(Account, account_sid)
@@ -160,6 +161,12 @@ async def _write(db: Sessions, target: Account, **values: object) -> Account:
         if written.rowcount != 1:
             await session.rollback()
             raise Conflict(f"account {target.sid} was changed meanwhile; read it again and retry")
+        # Access tokens end with the credentials they were created under, and with the
+        # account's (and so its subtree's) right to act.
+        if values.get("status", AccountStatus.ACTIVE.value) != AccountStatus.ACTIVE.value:
+            await end_access_tokens(session, target, subtree=True)
+        elif "secret_hash" in values:
+            await end_access_tokens(session, target, subtree=False)
         await session.commit()
         account = await session.get(Account, target.sid, populate_existing=True)
     assert account is not None

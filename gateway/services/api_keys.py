@@ -44,7 +44,7 @@ def may_manage(caller: Account, target: Account, *, with_api_key: bool) -> bool:
 
 def _require_manager(caller: Account, target: Account, with_api_key: bool) -> None:
     if with_api_key:
-        raise Forbidden("an API key cannot manage API keys: sign in with the account's auth token")
+        raise Forbidden("an API key or access token cannot manage API keys: sign in with the account's auth token")
     if target.sid != caller.sid and caller.role != AccountRole.ADMINISTRATOR.value:
         raise Forbidden(f"account {caller.sid} has role {caller.role}; managing another account's keys needs"
                         " Administrator")

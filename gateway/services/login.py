@@ -22,6 +22,7 @@ from datetime import timedelta
 from gateway.domain.errors import Forbidden, TooManyRequests, Unauthenticated
 from gateway.domain.ids import ACCOUNT, API_KEY, is_sid
 from gateway.services import validation
+from gateway.services.access_tokens import valid_access_token
 from gateway.services.secrets import VerifiedSecrets
 from gateway.storage import auth_failures
 from gateway.storage.database import Sessions
@@ -41,6 +42,15 @@ class Login:
     account: Account
     #: the API key the request signed in with; None when with the account's own token
     api_key_sid: str | None = None
+    #: the access token (Bearer) the request signed in with
+    access_token_sid: str | None = None
+
+    @property
+    def delegated(self) -> bool:
+        """Signed in with an API key or an access token rather than the account's own
+        credentials: such a sign-in manages no credentials and no statuses, so a leaked
+        key or token cannot be turned into lasting access."""
+        return self.api_key_sid is not None or self.access_token_sid is not None
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,21 @@ class SignIn:
         if stored is None or not self.verified.remembered(stored, candidates):
             await self._verify_unless_throttled(db, login, address, stored, candidates)
         assert found.account is not None  # a stored hash implies an account
-        if found.inactive is not None:
-            sid, status = found.inactive
-            if sid == found.account.sid:
-                raise Forbidden(f"account {sid} is {status}")
-            raise Forbidden(f"account {found.account.sid} cannot act: its ancestor {sid} is {status}")
+        _refuse_inactive(found)
         return Login(found.account, found.key.sid if found.key is not None else None)
+
+    async def authenticate_bearer(self, *, db: Sessions, token: str) -> Login:
+        """The account an access token acts as. Tokens are 256 random bits: guessing
+        one is hopeless, so a refusal costs one primary-key read and is not throttled."""
+        async with db.session() as session:
+            record = await valid_access_token(session, token, now=utcnow())
+            chain = await account_with_ancestors(session, sid=record.account_sid) if record is not None else []
+        if record is None or not chain:
+            raise Unauthenticated("the access token is unknown, expired or revoked")
+        found = _found_in(chain, None)
+        _refuse_inactive(found)
+        assert found.account is not None
+        return Login(found.account, access_token_sid=record.sid)
 
     async def _verify_unless_throttled(
         self, db: Sessions, login: str, address: str | None, stored: str | None, candidates: tuple[str, ...]
@@ -111,6 +130,14 @@ class SignIn:
             raise Unauthenticated(_REFUSED)
 
 
+def _refuse_inactive(found: _Found) -> None:
+    if found.inactive is not None and found.account is not None:
+        sid, status = found.inactive
+        if sid == found.account.sid:
+            raise Forbidden(f"account {sid} is {status}")
+        raise Forbidden(f"account {found.account.sid} cannot act: its ancestor {sid} is {status}")
+
+
 async def _find(db: Sessions, login: str) -> _Found:
     """The account (and key) a username names, and the first inactive account on its
     path: one query for the account and its ancestors (two with a key)."""
@@ -125,6 +152,10 @@ async def _find(db: Sessions, login: str) -> _Found:
             chain = await account_with_ancestors(session, sid=login)
         else:
             chain = await account_with_ancestors(session, email=login.lower())
+    return _found_in(chain, key)
+
+
+def _found_in(chain: list[Account], key: ApiKey | None) -> _Found:
     if not chain:
         return _Found(None, None, None)
     account = chain[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Index, text
+from sqlalchemy import Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from gateway.domain.accounts import AccountRole, AccountStatus
@@ -70,6 +70,34 @@ class ApiKey(SQLModel, table=True):
     secret_hash: str = Field(max_length=255)
     date_created: datetime = _timestamp()
     date_updated: datetime = _timestamp()
+
+
+class AccessToken(SQLModel, table=True):
+    """A short-lived bearer credential of an account, for single-page apps.
+
+    The token is `<sid>.<secret>`; only the secret's SHA-256 is stored. The secret is
+    256 random bits, so a fast hash is as strong as a slow one and costs no CPU per
+    request.
+    """
+
+    __tablename__ = "access_token"
+
+    sid: str = Field(primary_key=True, max_length=34)
+    account_sid: str = Field(foreign_key="account.sid", index=True)
+    secret_hash: str = Field(max_length=64)
+    date_created: datetime = _timestamp()
+    expires_at: datetime = Field(sa_column=Column(DateTime(), nullable=False, index=True))
+
+
+class PersistedQuery(SQLModel, table=True):
+    """A GraphQL document registered by automatic persisted queries (Apollo's protocol),
+    by the SHA-256 of its text: in the database so every instance knows it."""
+
+    __tablename__ = "persisted_query"
+
+    sha256_hash: str = Field(primary_key=True, max_length=64)
+    document: str = Field(sa_column=Column(Text(), nullable=False))
+    date_created: datetime = _timestamp()
 
 
 class AuthFailure(SQLModel, table=True):

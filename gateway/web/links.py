@@ -23,3 +23,7 @@ def application_uri(account_sid: str, application_sid: str) -> str:
 
 def api_key_uri(account_sid: str, key_sid: str) -> str:
     return f"/{API_VERSION}/Accounts/{account_sid}/Keys/{key_sid}.json"
+
+
+def access_token_uri(account_sid: str, token_sid: str) -> str:
+    return f"/{API_VERSION}/Accounts/{account_sid}/AccessTokens/{token_sid}.json"

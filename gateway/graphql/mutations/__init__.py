@@ -9,6 +9,12 @@ from __future__ import annotations
 import strawberry
 
 from gateway.graphql import descriptions as text
+from gateway.graphql.mutations.access_tokens import (
+    CreateAccessTokenPayload,
+    RevokeAccessTokenPayload,
+    create_access_token,
+    revoke_access_token,
+)
 from gateway.graphql.mutations.api_keys import (
     CreateApiKeyPayload,
     RevokeApiKeyPayload,
@@ -51,6 +57,12 @@ class Mutation:
     )
     create_api_key: CreateApiKeyPayload = strawberry.mutation(resolver=create_api_key, description=text.CREATE_API_KEY)
     revoke_api_key: RevokeApiKeyPayload = strawberry.mutation(resolver=revoke_api_key, description=text.REVOKE_API_KEY)
+    create_access_token: CreateAccessTokenPayload = strawberry.mutation(
+        resolver=create_access_token, description=text.CREATE_ACCESS_TOKEN
+    )
+    revoke_access_token: RevokeAccessTokenPayload = strawberry.mutation(
+        resolver=revoke_access_token, description=text.REVOKE_ACCESS_TOKEN
+    )
 
 
 __all__ = ["Mutation"]
