@@ -29,8 +29,8 @@ class GraphQLContext:
     request_id: str
     #: whether the request named its operation (a document of several must)
     operation_named: bool = True
-    #: the document did not parse or validate: nothing ran (a 400 in GraphQL over HTTP)
-    refused_before_execution: bool = False
+    #: the document parsed and validated, and execution began (else a 400 in GraphQL over HTTP)
+    execution_started: bool = False
 
     @property
     def caller(self) -> Account | None:

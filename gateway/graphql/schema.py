@@ -101,15 +101,16 @@ class OperationMetrics(SchemaExtension):
         GRAPHQL_OPERATIONS.labels(root, kind, outcome).inc()
 
 
-class PreExecutionRefusals(SchemaExtension):
-    """Note on the context when a document did not parse or validate, so the view can
-    answer 400 to clients of GraphQL over HTTP's `application/graphql-response+json`."""
+class ExecutionStarted(SchemaExtension):
+    """Note on the context that the document parsed and validated and execution began,
+    so the view can answer 400 to clients of GraphQL over HTTP's
+    `application/graphql-response+json` when it did not."""
 
-    def on_operation(self) -> Iterator[None]:
-        yield
+    def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
-        if self.execution_context.pre_execution_errors and hasattr(context, "refused_before_execution"):
-            context.refused_before_execution = True
+        if hasattr(context, "execution_started"):
+            context.execution_started = True
+        yield
 
 
 class GatewaySchema(strawberry.Schema):
@@ -183,7 +184,7 @@ def extensions() -> list[Any]:
         OperationNameRequired,  # after ValidationCache, whose errors it adds to
         MaskUnexpectedErrors,
         OperationMetrics,
-        PreExecutionRefusals,
+        ExecutionStarted,
     ]
 
 

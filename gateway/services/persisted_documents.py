@@ -53,7 +53,8 @@ def sha256_of(document: str) -> str:
 
 class TrustedDocuments:
     def __init__(self, documents: dict[str, str]) -> None:
-        self.by_id = documents
+        # client-preset 6 writes ids as `sha256:<hex>` (GraphQL over HTTP's form), 5 as bare hex.
+        self.by_id = {_bare(document_id): text for document_id, text in documents.items()}
         self.texts = frozenset(documents.values())
 
     @classmethod
@@ -73,7 +74,7 @@ class TrustedDocuments:
         return cls(manifest)
 
     def document(self, document_id: str) -> str:
-        found = self.by_id.get(document_id.removeprefix("sha256:"))
+        found = self.by_id.get(_bare(document_id))
         if found is None:
             raise DocumentRefused(
                 f"no trusted document has id {document_id[:80]!r}: this gateway runs only the documents of"
@@ -120,6 +121,10 @@ class PersistedQueries:
         self._cache[sha256_hash] = document
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
+
+
+def _bare(document_id: str) -> str:
+    return document_id.removeprefix("sha256:")
 
 
 def persisted_hash(extensions: dict[str, Any] | None) -> str | None:
