@@ -136,3 +136,27 @@ async def test_a_change_of_status_or_credentials_on_one_instance_holds_on_the_ot
             assert (await a.get(path(child), auth=(key["sid"], key["secret"]))).status_code == 200
             assert (await b.delete(f"/2012-04-24/Accounts/{child}/Keys/{key['sid']}.json")).status_code == 204
             assert (await a.get(path(child), auth=(key["sid"], key["secret"]))).status_code == 401
+
+
+async def test_access_tokens_end_on_every_instance_at_once(postgres_database: str) -> None:
+    env = {"GATEWAY_DATABASE_URL": postgres_database, "GATEWAY_ADMIN_TOKEN": TOKEN}
+    with gateway_process(env) as first, gateway_process(env) as second:
+        async with httpx.AsyncClient(base_url=first, auth=AUTH, timeout=30) as a, \
+                httpx.AsyncClient(base_url=second, auth=AUTH, timeout=30) as b:
+            def bearer(token: str) -> dict[str, str]:
+                return {"Authorization": f"Bearer {token}"}
+
+            # Made on A, used on B; revoked on B, refused on A.
+            made = (await a.post(f"/2012-04-24/Accounts/{ADMIN}/AccessTokens.json")).json()
+            assert (await b.get(path(ADMIN), headers=bearer(made["token"]), auth=None)).status_code == 200
+            revoked = await b.delete(f"/2012-04-24/Accounts/{ADMIN}/AccessTokens/{made['sid']}.json")
+            assert revoked.status_code == 204
+            assert (await a.get(path(ADMIN), headers=bearer(made["token"]), auth=None)).status_code == 401
+
+            # A short one made on B expires on A: its second is up, with nothing else done.
+            short = (await b.post(f"/2012-04-24/Accounts/{ADMIN}/AccessTokens.json", data={"Ttl": "1"})).json()
+            assert (await a.get(path(ADMIN), headers=bearer(short["token"]), auth=None)).status_code == 200
+            await asyncio.sleep(2.1)
+            expired = await a.get(path(ADMIN), headers=bearer(short["token"]), auth=None)
+            assert expired.status_code == 401
+            assert expired.headers["www-authenticate"] == 'Bearer realm="Restcomm realm", error="invalid_token"'
