@@ -136,6 +136,20 @@ def sign_in_lines(port: int, pid: int, account: str, token: str, seconds: float)
     return lines
 
 
+def compression_lines(port: int, pid: int, account: str, auth: str, seconds: float) -> list[str]:
+    """A 50-number page with and without gzip: bytes on the wire and server CPU."""
+    rest = ("GET", f"/2012-04-24/Accounts/{account}/IncomingPhoneNumbers.json?PageSize={PAGE}", {"Authorization": auth}, b"")
+    graphql = graphql_request(account, auth)
+    lines = []
+    for name, (method, path, headers, body) in (("REST", rest), ("GraphQL", graphql)):
+        for encoding in ("identity", "gzip"):
+            request = (method, path, {**headers, "Accept-Encoding": encoding}, body)
+            _, sent = asyncio.run(fetch("127.0.0.1", port, *request))
+            result = asyncio.run(run_load("127.0.0.1", port, request, concurrency=8, seconds=seconds, server_pid=pid))
+            lines.append(result.line(f"{name} 50-number page, {encoding}") + f"   {len(sent):,} bytes on the wire")
+    return lines
+
+
 def slow_check_line() -> str:
     """One slow-hash check in this process: the CPU a cold sign-in adds, once per credential."""
     from gateway.storage.secret_hashes import matches, slow_hash
@@ -153,11 +167,14 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--only", choices=["all", "purchases", "sign-in"], default="all",
-                        help="purchases, sign-in: only those figures (seeds no numbers)")
+    parser.add_argument("--only", choices=["all", "purchases", "sign-in", "compression"], default="all",
+                        help="purchases, sign-in: only those figures (seeds no numbers); compression: pages with"
+                             " and without gzip (seeds 10,000 numbers)")
     args = parser.parse_args()
-    if args.only != "all":
+    if args.only in ("purchases", "sign-in"):
         args.numbers = 0
+    elif args.only == "compression":
+        args.numbers = min(args.numbers, 10_000)
 
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gateway-bench-")))
@@ -196,6 +213,10 @@ def main() -> None:
             for line in purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds):
                 print(line)
             return
+        if args.only == "compression":
+            for line in compression_lines(gateway_port, gateway.pid, big, auth, args.seconds):
+                print(line)
+            return
         if args.only == "sign-in":
             for line in [*sign_in_lines(gateway_port, gateway.pid, big, BIG_TOKEN, args.seconds), slow_check_line()]:
                 print(line)
@@ -226,7 +247,8 @@ def main() -> None:
               f"{deep_graphql.percentile(50) / first_graphql.percentile(50):9.2f}"
               f"   ({first_graphql.percentile(50):.2f} ms vs {deep_graphql.percentile(50):.2f} ms, p50, one client)")
 
-        for line in [*purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds),
+        for line in [*compression_lines(gateway_port, gateway.pid, big, auth, args.seconds),
+                     *purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds),
                      *sign_in_lines(gateway_port, gateway.pid, big, BIG_TOKEN, args.seconds), slow_check_line()]:
             print(line)
         print(f"{'peak RSS of the gateway process':<44} {peak_rss_mib(gateway.pid):9.1f} MiB")
