@@ -1,17 +1,20 @@
-"""GraphiQL served by the gateway itself: the page and its assets, no CDN.
+"""GraphiQL served by the gateway itself: the page and its assets, no CDN, no npm at run time.
 
-The assets are the UMD builds of exactly the npm versions pinned in
-`gateway/graphql/ide/package.json` (+ `package-lock.json`), installed into
-`gateway/graphql/ide/node_modules` by `scripts/install-node-assets`. Only the files in
-`ASSETS` are served, at `/graphql/assets/<name>`; the page pins each script and
-stylesheet with its Subresource Integrity hash (the same hashes the upstream GraphiQL
-template uses with unpkg), so a different or corrupted install is refused by the browser
-instead of running. Without node_modules the asset route answers 503 with a message
-saying what to run, and the page says so too instead of staying blank.
+The assets are the UMD builds of exactly the npm versions in `PACKAGES` (pinned in
+`gateway/graphql/ide/package.json` + `package-lock.json`), copied byte for byte into
+`gateway/graphql/ide/vendor/` with their licences (`vendor/LICENSES/`) and shipped inside
+the package, so a plain `pip install` serves the IDE. `scripts/refresh-ide-assets`
+re-copies them after a version bump; `tests/test_ide_package.py` installs the lockfile
+with `npm ci` (which checks every tarball against its published sha512) and requires the
+vendored files to be identical. Only the files in `ASSETS` are served, at
+`/graphql/assets/<name>`; the page pins each script and stylesheet with its Subresource
+Integrity hash (the same hashes the upstream GraphiQL template uses with unpkg), so an
+altered file is refused by the browser instead of running, and the page says so.
 
-`graphiql_html()` is what the GraphQL view answers to `GET /graphql` with
-`Accept: text/html`; `ide_routes()` goes into the application's routes;
-`graphiql_headers()` is an optional set of response headers for that page (a
+`graphiql_html()` is what the GraphQL view answers to a browser's `GET /graphql` (share
+links `?query=…&variables=…&operationName=…` included: `prefers_html()` tells a navigation
+from an API client); `ide_routes()` goes into the application's routes;
+`graphiql_headers()` is the set of response headers for that page (a
 Content-Security-Policy that allows exactly this page and nothing from elsewhere).
 """
 
@@ -21,6 +24,7 @@ import base64
 import hashlib
 import html
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,29 +32,39 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+log = logging.getLogger("gateway.graphql")
+
 IDE_DIR = Path(__file__).resolve().parent / "ide"
-NODE_MODULES = IDE_DIR / "node_modules"
+VENDOR = IDE_DIR / "vendor"
 ASSETS_PATH = "/graphql/assets"
 
 JS = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 SOURCE_MAP = "application/json; charset=utf-8"
 
+# The npm packages the vendored files come from, at the versions package.json pins.
+PACKAGES: dict[str, str] = {
+    "react": "18.2.0",
+    "react-dom": "18.2.0",
+    "graphiql": "3.8.3",
+    "@graphiql/plugin-explorer": "1.0.2",
+}
+
 
 @dataclass(frozen=True)
 class Asset:
-    path: str  # inside node_modules
+    source: str  # the file inside node_modules that vendor/<name> is a copy of
     content_type: str
     integrity: str | None = None  # SRI of the pinned version; None for source maps
 
     @property
     def version_tag(self) -> str:
         """A short cache-busting tag: changes whenever the pinned file changes."""
-        digest = (self.integrity or self.path).encode()
+        digest = (self.integrity or self.source).encode()
         return hashlib.sha256(digest).hexdigest()[:12]
 
 
-# name served at /graphql/assets/<name> -> file inside node_modules. Nothing else is served.
+# name served at /graphql/assets/<name> (the file vendor/<name>). Nothing else is served.
 ASSETS: dict[str, Asset] = {
     "react.production.min.js": Asset(
         "react/umd/react.production.min.js", JS,
@@ -85,14 +99,34 @@ ASSETS: dict[str, Asset] = {
 STYLESHEETS = ("graphiql.min.css", "plugin-explorer.css")
 SCRIPTS = ("react.production.min.js", "react-dom.production.min.js", "graphiql.min.js", "plugin-explorer.umd.js")
 
-NOT_INSTALLED = (
-    "The GraphiQL assets are not installed on this server.\n"
-    "Run scripts/install-node-assets (it runs `npm ci` in gateway/graphql/ide) and reload.\n"
+# vendor/LICENSES/<name> -> the file inside node_modules it is a copy of. graphiql-explorer
+# is not pinned itself but is bundled into plugin-explorer.umd.js, so its licence ships too.
+# @graphiql/plugin-explorer's tarball has no LICENSE file (its package.json says MIT): the MIT
+# licence of its sibling graphiql, from the same GraphiQL project, stands in for it.
+LICENSES: dict[str, str] = {
+    "react.LICENSE": "react/LICENSE",
+    "react-dom.LICENSE": "react-dom/LICENSE",
+    "graphiql.LICENSE": "graphiql/LICENSE",
+    "graphiql-plugin-explorer.LICENSE": "graphiql/LICENSE",
+    "graphiql-explorer.LICENSE": "graphiql-explorer/LICENSE",
+}
+
+# Only a damaged installation gets these: the files ship inside the package.
+INCOMPLETE_ASSET = (
+    "This installation of the gateway is incomplete: gateway/graphql/ide/vendor/{name} is missing.\n"
+    "Reinstall the package (pip install --force-reinstall numbers-gateway). The GraphQL API works without it.\n"
+)
+NOT_LOADED = (
+    "GraphiQL's scripts did not load. This installation's copies in gateway/graphql/ide/vendor "
+    "are missing or altered (the browser checks each against the hash of its pinned version): "
+    "reinstall the gateway package, then reload.\n"
     "The GraphQL API itself works without them.\n"
 )
 
-# Versioned URLs (?v=…) make a year of caching safe across upgrades.
+# Versioned URLs (?v=…) make a year of caching safe across upgrades. Source maps are fetched
+# by their unversioned sourceMappingURL, so they are revalidated instead (ETag: cheap).
 CACHE_CONTROL = "public, max-age=31536000, immutable"
+CACHE_CONTROL_UNVERSIONED = "no-cache"
 
 DEFAULT_QUERY = """\
 # GraphiQL for the numbers gateway. When the browser asks, sign in with your account
@@ -140,7 +174,7 @@ _INLINE = """
   if (typeof React === "undefined" || typeof ReactDOM === "undefined" ||
       typeof GraphiQL === "undefined" || typeof GraphiQLPluginExplorer === "undefined") {
     root.id = "graphiql-missing";
-    root.textContent = config.missing;
+    root.textContent = config.notLoaded;
     return;
   }
 
@@ -170,11 +204,17 @@ _INLINE = """
     });
   }
 
-  // The editor state lives in ?q=…&variables=… (shareable links). Not ?query=: a GET of
-  // /graphql with a `query` parameter is a GraphQL request, not the IDE.
+  // Share links: /graphql?query=…&variables=…&operationName=… is GraphiQL's link format and
+  // a GraphQL GET: a browser navigation to it gets this page (view.py), an API client the
+  // result. The editors keep the URL a link to what they hold, but as q=…&v=…: the server
+  // refuses a GET whose `query` or `variables` holds a line break (as edited text does)
+  // before it could answer with this page, and it reads neither `q` nor `v`. At the first
+  // edit the link's parameter gives way to its short name, so a reload shows the edit.
   var search = new URLSearchParams(window.location.search);
+  var LINK_NAMES = {q: "query", v: "variables"};
   function updateURL(key, value) {
     if (value) { search.set(key, value); } else { search.delete(key); }
+    if (LINK_NAMES[key]) { search.delete(LINK_NAMES[key]); }
     var query = search.toString();
     history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
   }
@@ -182,17 +222,19 @@ _INLINE = """
   var explorer = GraphiQLPluginExplorer.explorerPlugin();
 
   function App() {
-    var q = React.useState(search.get("q") || config.defaultQuery);
-    var v = React.useState(search.get("variables") || undefined);
+    var q = React.useState(search.get("query") || search.get("q") || config.defaultQuery);
+    var v = React.useState(search.get("variables") || search.get("v") || undefined);
+    var o = React.useState(search.get("operationName") || undefined);
     return React.createElement(GraphiQL, {
       fetcher: fetcher,
       plugins: [explorer],
       query: q[0],
       variables: v[0],
-      operationName: search.get("operationName") || undefined,
+      // GraphiQL runs this operation when given one, else the one under the cursor.
+      operationName: o[0],
       onEditQuery: function (value) { q[1](value); updateURL("q", value); },
-      onEditVariables: function (value) { v[1](value); updateURL("variables", value); },
-      onEditOperationName: function (value) { updateURL("operationName", value); },
+      onEditVariables: function (value) { v[1](value); updateURL("v", value); },
+      onEditOperationName: function (value) { o[1](value || undefined); updateURL("operationName", value); },
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,  // never keep Authorization headers in localStorage
@@ -210,7 +252,7 @@ def _asset_url(name: str, assets: str) -> str:
 
 
 def _inline_script(endpoint: str) -> str:
-    config = {"endpoint": endpoint, "defaultQuery": DEFAULT_QUERY, "missing": NOT_INSTALLED}
+    config = {"endpoint": endpoint, "defaultQuery": DEFAULT_QUERY, "notLoaded": NOT_LOADED}
     # Safe inside <script>: no "</script>", "<!--" or U+2028/9 can survive this escaping.
     encoded = (
         json.dumps(config, ensure_ascii=True)
@@ -267,20 +309,49 @@ def graphiql_headers(endpoint: str = "/graphql") -> dict[str, str]:
     }
 
 
+_JSON_TYPES = ("application/json", "application/graphql-response+json")
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether an Accept header ranks HTML above JSON, as a browser's navigation does
+    (`text/html,…,*/*;q=0.8`) and API clients do not: curl and fetch send `*/*`, GraphQL
+    clients `application/graphql-response+json, application/json`. A tie goes to JSON, so
+    a client that accepts both keeps getting results."""
+    weights: dict[str, float] = {}
+    for item in accept.lower().split(","):
+        media, *parameters = item.split(";")
+        weight = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+                if not 0.0 <= weight <= 1.0:
+                    weight = 0.0  # malformed (nan, out of range, not a number): no preference
+        weights[media.strip()] = max(weight, weights.get(media.strip(), 0.0))
+    html_weight = weights.get("text/html", 0.0)
+    return html_weight > 0 and html_weight > max(weights.get(json_type, 0.0) for json_type in _JSON_TYPES)
+
+
 async def graphiql_asset(request: Request) -> Response:
     name = request.path_params["name"]
     asset = ASSETS.get(name)
     if asset is None:
         return PlainTextResponse(f"no GraphiQL asset named {name!r}\n", status_code=404)
-    file = NODE_MODULES / asset.path
+    file = VENDOR / name
     if not file.is_file():
-        return PlainTextResponse(
-            NOT_INSTALLED, status_code=503, headers={"Cache-Control": "no-store", "Retry-After": "60"}
-        )
+        log.error("GraphiQL asset %s is missing from %s: the installation is incomplete", name, VENDOR)
+        return PlainTextResponse(INCOMPLETE_ASSET.format(name=name), status_code=500,
+                                 headers={"Cache-Control": "no-store"})
     return FileResponse(
         file,
         media_type=asset.content_type,
-        headers={"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"},
+        headers={
+            "Cache-Control": CACHE_CONTROL if asset.integrity else CACHE_CONTROL_UNVERSIONED,
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

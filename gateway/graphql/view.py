@@ -80,7 +80,23 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         await response(scope, receive, send)
 
     def is_ide_request(self, request: Request) -> bool:
+        """Whether `request` gets the GraphiQL page, which is served without credentials."""
         return self.should_render_graphql_ide(self.request_adapter_class(request))
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # The page is static and holds no data, so any GET it answers runs nothing. A
+        # GraphiQL share link (?query=…&variables=…&operationName=…) opens the IDE with it
+        # filled in when a browser navigates to it (HTML ranked above JSON); curl, fetch and
+        # GraphQL clients get the result, as before. Without a query it is Strawberry's rule
+        # (text/html or */*), unless the GET names a persisted document: then it runs too.
+        if request.method != "GET":
+            return False
+        parameters = request.query_params
+        if parameters.get("query") is not None:
+            return ide.prefers_html(request.headers.get("accept", ""))
+        if parameters.get("documentId") is not None or parameters.get("extensions") is not None:
+            return False
+        return super().should_render_graphql_ide(request)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GraphQLContext:
         assert isinstance(request, Request) and isinstance(response, Response), "no websockets are served yet"
