@@ -4,6 +4,8 @@ or closed account stops its whole subtree; the caller's own were checked at sign
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.domain.errors import Forbidden, NotFound
@@ -14,6 +16,14 @@ from gateway.storage.tables import Account
 
 def can_act_on(caller: Account, account: Account) -> bool:
     return account.path.startswith(caller.path)
+
+
+def require_visible(caller: Account, accounts: Iterable[Account]) -> None:
+    """Forbidden unless `caller` may act on each of `accounts`: rows already read, so no query
+    (GraphQL's nested lists hang off accounts the viewer was allowed to read)."""
+    for account in accounts:
+        if not can_act_on(caller, account):
+            raise Forbidden(f"account {account.sid} is not {caller.sid} or one of its subaccounts")
 
 
 async def require_account(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -14,11 +14,14 @@ from sqlmodel import col, select
 from gateway.domain.accounts import AccountRole, AccountStatus
 from gateway.domain.errors import Conflict, Forbidden, InvalidParameter
 from gateway.domain.ids import ACCOUNT, is_sid, new_sid, new_token
+from gateway.domain.paging import CreationKey, Page
 from gateway.services import validation
-from gateway.services.access import require_account
+from gateway.services.access import require_account, require_visible
 from gateway.services.login import token_from_password
+from gateway.services.windows import Window, cut
 from gateway.storage import queries
 from gateway.storage.database import Sessions
+from gateway.storage.pages import subaccount_totals, subaccounts_per_parent
 from gateway.storage.secret_hashes import fast_hash, slow_hash
 from gateway.storage.tables import Account
 
@@ -149,3 +152,18 @@ async def accounts_by_sid(*, db: Sessions, sids: Iterable[str]) -> dict[str, Acc
     already allowed to read (the accounts of its own numbers)."""
     async with db.session() as session:
         return await queries.accounts_by_sid(session, sids)
+
+
+async def list_subaccount_windows(
+    *, db: Sessions, caller: Account, parents: Sequence[Account], page: Page[CreationKey], with_total: bool = True,
+) -> list[Window[Account]]:
+    """The same window of each parent's direct subaccounts, oldest first (date created,
+    then sid), in the order of `parents`: one statement for all, one more for the totals."""
+    require_visible(caller, parents)
+    sids = [parent.sid for parent in parents]
+    async with db.session() as session:
+        rows = await subaccounts_per_parent(
+            session, sids, limit=page.limit + 1, after=page.after, before=page.before, from_end=page.from_end
+        )
+        totals = await subaccount_totals(session, sids) if with_total else {}
+    return [cut(rows[sid], page, totals.get(sid, -1)) for sid in sids]

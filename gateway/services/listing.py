@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,10 +10,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.domain.errors import InvalidParameter
 from gateway.domain.ids import PHONE_NUMBER, is_sid
 from gateway.domain.numbers import NumberFilters, SortKey
+from gateway.domain.paging import Page
 from gateway.services import validation
-from gateway.services.access import require_account
+from gateway.services.access import require_account, require_visible
 from gateway.services.applications import application_sids
+from gateway.services.windows import Window, cut
 from gateway.storage.database import Sessions
+from gateway.storage.pages import number_totals, numbers_per_account
 from gateway.storage.queries import applications_by_sid, count_numbers, select_numbers
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 
@@ -39,12 +43,7 @@ class NumberPage:
         return self.page * self.page_size
 
 
-@dataclass(frozen=True)
-class NumberWindow:
-    items: list[IncomingPhoneNumber]
-    total: int
-    has_before: bool
-    has_after: bool
+NumberWindow = Window[IncomingPhoneNumber]
 
 
 async def list_numbers_page(
@@ -119,11 +118,27 @@ async def list_numbers_window(
             session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
         )
         total = await count_numbers(session, account.sid, filters) if with_total else -1
-    more = len(rows) > limit
-    if from_end:
-        items = rows[1:] if more else rows
-        has_before, has_after = more, before is not None
-    else:
-        items = rows[:limit]
-        has_before, has_after = after is not None, more
-    return NumberWindow(items, total, has_before, has_after)
+    return cut(rows, Page(limit, after, before, from_end), total)
+
+
+async def list_numbers_windows(
+    *,
+    db: Sessions,
+    caller: Account,
+    accounts: Sequence[Account],
+    filters: NumberFilters,
+    page: Page[SortKey],
+    with_total: bool = True,
+) -> list[NumberWindow]:
+    """The same window of each account's numbers (in the order of `accounts`), for all of
+    them in one statement, and their totals in one more when asked for."""
+    _check_filters(filters)
+    require_visible(caller, accounts)
+    sids = [account.sid for account in accounts]
+    async with db.session() as session:
+        rows = await numbers_per_account(
+            session, sids, filters, limit=page.limit + 1, after=page.after, before=page.before,
+            from_end=page.from_end,
+        )
+        totals = await number_totals(session, sids, filters) if with_total else {}
+    return [cut(rows[sid], page, totals.get(sid, -1)) for sid in sids]

@@ -24,21 +24,22 @@ HIDDEN_STATUSES = (NumberStatus.PENDING.value,)
 
 
 def _filtered(statement: SelectOfScalar[Any], account_sid: str, filters: NumberFilters) -> SelectOfScalar[Any]:
+    return statement.where(IncomingPhoneNumber.account_sid == account_sid, *listed_numbers(filters))
+
+
+def listed_numbers(filters: NumberFilters) -> list[Any]:
+    """The conditions of a list's numbers, whichever account: visible, and matching `filters`."""
     number = IncomingPhoneNumber
-    statement = statement.where(
-        number.account_sid == account_sid, col(number.status).not_in(HIDDEN_STATUSES)
-    )
+    conditions: list[Any] = [col(number.status).not_in(HIDDEN_STATUSES)]
     if filters.number_type is not None:
-        statement = statement.where(number.number_type == filters.number_type.value)
+        conditions.append(number.number_type == filters.number_type.value)
     if filters.phone_number:
-        statement = statement.where(
-            col(number.phone_number).like(f"%{like_pattern(filters.phone_number)}%", escape="\\")
-        )
+        conditions.append(col(number.phone_number).like(f"%{like_pattern(filters.phone_number)}%", escape="\\"))
     if filters.friendly_name is not None:
-        statement = statement.where(number.friendly_name == filters.friendly_name)
+        conditions.append(number.friendly_name == filters.friendly_name)
     if not filters.include_beta:
-        statement = statement.where(col(number.beta).is_(False))
-    return statement
+        conditions.append(col(number.beta).is_(False))
+    return conditions
 
 
 def like_pattern(text: str) -> str:
@@ -85,19 +86,21 @@ async def select_numbers(
 
 
 def _beyond(key: SortKey, *, forward: bool) -> Any:
-    # `phone_number >= :p AND (phone_number > :p OR sid > :s)` rather than the bare OR
-    # (or a row comparison): its first half is an index range both SQLite and
-    # PostgreSQL seek to, so a page deep in the list reads only that page's rows.
     number = IncomingPhoneNumber
+    return beyond((col(number.phone_number), col(number.sid)), (key.phone_number, key.sid), forward=forward)
+
+
+def beyond(columns: tuple[Any, Any], key: tuple[Any, Any], *, forward: bool) -> Any:
+    """Rows after (`forward`) or before `key` in the order of the two `columns`.
+
+    `a >= :a AND (a > :a OR b > :b)` rather than the bare OR (or a row comparison): its
+    first half is an index range both SQLite and PostgreSQL seek to, so a page deep in
+    the list reads only that page's rows.
+    """
+    (first, second), (first_key, second_key) = columns, key
     if forward:
-        return and_(
-            col(number.phone_number) >= key.phone_number,
-            or_(col(number.phone_number) > key.phone_number, col(number.sid) > key.sid),
-        )
-    return and_(
-        col(number.phone_number) <= key.phone_number,
-        or_(col(number.phone_number) < key.phone_number, col(number.sid) < key.sid),
-    )
+        return and_(first >= first_key, or_(first > first_key, second > second_key))
+    return and_(first <= first_key, or_(first < first_key, second < second_key))
 
 
 async def applications_by_sid(session: AsyncSession, sids: Iterable[str]) -> dict[str, Application]:
