@@ -27,6 +27,7 @@ from gateway.rest.negotiation import JsonSuffix
 from gateway.rest.responses import error_response
 from gateway.rest.routes import rest_routes
 from gateway.services.accounts import ensure_bootstrap_account
+from gateway.services.events import EventHub, prune_events
 from gateway.services.login import SignIn, Throttle
 from gateway.services.persisted_documents import PersistedQueries
 from gateway.services.reconcile import reconcile
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.sign_in = SignIn(throttle=Throttle(
             limit=settings.auth_failure_limit, window=timedelta(seconds=settings.auth_failure_window)
         ))
+        app.state.events = EventHub(database)
         reconciler = (
             asyncio.create_task(reconcile_periodically(database, app.state.provider, settings))
             if settings.reconcile_interval > 0 else None
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if reconciler is not None:
                 reconciler.cancel()
+            await app.state.events.aclose()
             await app.state.provider.aclose()
             await database.dispose()
 
@@ -118,6 +121,7 @@ async def reconcile_periodically(database: Database, provider: Provider, setting
                 sweep=sweep,
             )
             record_reconciliation(report)
+            await prune_events(database)
         except Exception:  # a bad round must not stop the next one
             log.exception("reconciler round failed")
         if sweep:

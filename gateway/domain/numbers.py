@@ -108,3 +108,12 @@ class NumberChanges:
     @property
     def is_transfer_only(self) -> bool:
         return self.friendly_name is None and self.api_version is None and not self.settings
+
+
+class NumberEventType(str, Enum):
+    """What happened to a number, as subscribers hear it (storage migration 0007 decides)."""
+
+    PURCHASED = "PURCHASED"
+    UPDATED = "UPDATED"
+    RELEASED = "RELEASED"
+    TRANSFERRED = "TRANSFERRED"

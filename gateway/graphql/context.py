@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
@@ -18,7 +19,8 @@ from gateway.web.context import request_id
 
 @dataclass
 class GraphQLContext:
-    request: Request
+    #: the HTTP request, or the websocket of subscriptions
+    request: HTTPConnection
     response: Response | None
     #: the request's sessions: sibling resolvers take turns, one connection at a time
     db: RequestDatabase
@@ -31,6 +33,11 @@ class GraphQLContext:
     operation_named: bool = True
     #: the document parsed and validated, and execution began (else a 400 in GraphQL over HTTP)
     execution_started: bool = False
+    #: a websocket's connection_init payload (Strawberry sets it), where a browser puts credentials
+    connection_params: dict[str, Any] | None = None
+    #: a websocket's credentials, and when they were last checked (`graphql.websocket`)
+    authorization: str | None = None
+    signed_in_at: float = 0.0
 
     @property
     def caller(self) -> Account | None:
@@ -50,7 +57,7 @@ Info = StrawberryInfo[GraphQLContext, None]
 
 
 def build_context(
-    request: Request, response: Response | None, db: RequestDatabase, login: Login | None
+    request: HTTPConnection, response: Response | None, db: RequestDatabase, login: Login | None
 ) -> GraphQLContext:
     return GraphQLContext(
         request=request,

@@ -38,6 +38,7 @@ from strawberry.types import ExecutionContext
 from gateway.graphql.costs import CarrierSearchLimit
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.queries import Query
+from gateway.graphql.subscriptions import Subscription
 from gateway.graphql.types import SCALAR_MAP, Account, IncomingPhoneNumber
 from gateway.observability.metrics import GRAPHQL_OPERATIONS
 
@@ -192,6 +193,7 @@ def build_schema() -> GatewaySchema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Implementations of Node reached only through the interface are listed here.
         types=[Account, IncomingPhoneNumber],
         extensions=extensions(),

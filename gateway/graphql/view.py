@@ -20,7 +20,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import orjson
 from cross_web import HTTPException
@@ -31,17 +34,20 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.domain.errors import ServiceError
-from gateway.graphql import ide
+from gateway.graphql import ide, websocket
 from gateway.graphql.context import GraphQLContext, build_context
 from gateway.graphql.permissions import AuthenticationFailed, authenticate_request
 from gateway.graphql.schema import UNEXPECTED
 from gateway.graphql.schema import schema as default_schema
+from gateway.services.persisted_documents import DocumentRefused, resolve_document
 from gateway.services.validation import forbidden_character
+from gateway.web.accept import preferred
 from gateway.web.body import BodyTooLarge
 from gateway.web.context import request_database, request_id
-from gateway.web.forms import parse_parameters
 
 log = logging.getLogger("gateway.graphql")
 
@@ -51,21 +57,32 @@ MAX_VARIABLE_DEPTH = 16
 
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     def __init__(self, schema: Any = None) -> None:
-        super().__init__(schema or default_schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema or default_schema, graphql_ide="graphiql", allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,), keep_alive=True,
+            keep_alive_interval=websocket.KEEP_ALIVE_SECONDS, connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=websocket.MAX_SUBSCRIPTIONS,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        if request.method == "OPTIONS":  # what /graphql serves; no credentials needed (CORS preflights are web.cors's)
+            await Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})(scope, receive, send)
+            return
         try:
             if request.method == "GET":  # strictly decoded: invalid UTF-8 is a 400 naming the parameter
-                parameters = parse_parameters(scope.get("query_string", b""))
-                for name in ("query", "variables", "operationName", "extensions"):
-                    parameters.get(name)
+                _check_utf8(scope.get("query_string", b""))
             response = await self.run(request)
+            if _wants_graphql_response(request):
+                response = _as_graphql_response(response, request)
         except AuthenticationFailed as refused:
-            response = refused.response(request_id(request))
+            response = refused.response(request, request_id(request))
+        except DocumentRefused as refused:
+            response = _transport_error(refused.status, str(refused), request_id(request), request.method,
+                                        code=refused.code)
         except HTTPException as error:
             response = _transport_error(error.status_code, error.reason, request_id(request), request.method)
         except ServiceError as error:
@@ -99,10 +116,23 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         return super().should_render_graphql_ide(request)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GraphQLContext:
-        assert isinstance(request, Request) and isinstance(response, Response), "no websockets are served yet"
+        if isinstance(request, WebSocket):  # it signs in at connection_init (`on_ws_connect`)
+            return build_context(request, None, request_database(request), None)
+        assert isinstance(response, Response)
         db = request_database(request)
         login = None if self.is_ide_request(request) else await authenticate_request(request, db)
-        return build_context(request, response, db, login)
+        context = build_context(request, response, db, login)
+        request.state.graphql_context = context  # for the answer's status (`_as_graphql_response`)
+        return context
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        # Strawberry lets same-origin and Origin-less handshakes through and asks this for
+        # the others (403 when it says no): the pages GATEWAY_CORS_ORIGINS lists.
+        return websocket.origin_allowed(request, origin)
+
+    async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | None | dict[str, object]:
+        await websocket.sign_in(context)
+        return UNSET
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -121,10 +151,27 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
                     raise HTTPException(400, problem)
         return parsed
 
+    async def _document(self, request: Request, data: GraphQLRequestData) -> str | None:
+        """The document the request runs: its own, or one it names (services.persisted_documents)."""
+        document_id = None
+        if data.query is None:  # only a persisted request names its document: read the id
+            raw = request.query_params if request.method == "GET" else self.parse_json(await request.body())
+            named = raw.get("documentId") if isinstance(raw, Mapping) else None
+            if named is not None and not isinstance(named, str):
+                raise HTTPException(400, "documentId must be a string")
+            document_id = named
+        state = request.app.state
+        return await resolve_document(
+            db=request_database(request), query=data.query, extensions=data.extensions, document_id=document_id,
+            trusted=state.trusted_documents, automatic=state.persisted_queries,
+        )
+
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        context, data = kwargs.get("context"), kwargs.get("request_data")
+        context, data, request = kwargs.get("context"), kwargs.get("request_data"), kwargs.get("request")
         if isinstance(context, GraphQLContext) and data is not None:
             context.operation_named = data.operation_name is not None
+        if isinstance(request, Request) and isinstance(data, GraphQLRequestData):
+            data.query = await self._document(request, data)
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as error:
@@ -136,6 +183,18 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         # The self-hosted GraphiQL (never Strawberry's CDN page), under a strict CSP.
         endpoint = request.url.path
         return HTMLResponse(ide.graphiql_html(endpoint=endpoint), headers=ide.graphiql_headers(endpoint))
+
+
+def _check_utf8(query_string: bytes) -> None:
+    # Only UTF-8 here: what each value may hold is checked once parsed (a document and its
+    # JSON may hold line breaks, as GraphiQL's share links do; their strings may not).
+    for piece in query_string.split(b"&"):
+        name, _, value = piece.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            shown = unquote_to_bytes(name).decode("utf-8", "replace")[:40]
+            raise HTTPException(400, f"{shown} is not valid UTF-8 text") from None
 
 
 def _forbidden_in_document(query: str) -> str | None:
@@ -162,8 +221,31 @@ def _problem_in(value: Any, path: str, depth: int) -> str | None:
     return None
 
 
-def _transport_error(status: int, message: str, request_id: str, method: str) -> Response:
+def _transport_error(status: int, message: str, request_id: str, method: str, code: str | None = None) -> Response:
     # 405 to a GET is a mutation over GET: only POST would do. Otherwise GET and POST both serve.
     headers = {"Allow": "POST" if method == "GET" else "GET, POST"} if status == 405 else {}
-    body = {"data": None, "errors": [{"message": message, "extensions": {"requestId": request_id}}]}
+    extensions = {"code": code, "requestId": request_id} if code is not None else {"requestId": request_id}
+    body: dict[str, Any] = {"errors": [{"message": message, "extensions": extensions}]}
+    if status != 200:  # a persisted query not found (200) is Apollo's retry signal, not a null result
+        body = {"data": None, **body}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def _wants_graphql_response(request: Request) -> bool:
+    """Whether the client prefers GraphQL over HTTP's own media type to plain JSON."""
+    accept = request.headers.get("accept", "")
+    return GRAPHQL_RESPONSE in accept and preferred(accept, (GRAPHQL_RESPONSE, "application/json")) == GRAPHQL_RESPONSE
+
+
+def _as_graphql_response(response: Response, request: Request) -> Response:
+    """In `application/graphql-response+json`, a document that did not parse or validate
+    is a 400 (nothing ran); executed operations keep their status."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        response.headers["content-type"] = GRAPHQL_RESPONSE
+        context = request.scope.get("state", {}).get("graphql_context")
+        if response.status_code == 200 and context is not None and not context.execution_started:
+            response.status_code = 400
+    return response

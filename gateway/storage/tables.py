@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Index, Text, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 from gateway.domain.accounts import AccountRole, AccountStatus
@@ -98,6 +98,29 @@ class PersistedQuery(SQLModel, table=True):
     sha256_hash: str = Field(primary_key=True, max_length=64)
     document: str = Field(sa_column=Column(Text(), nullable=False))
     date_created: datetime = _timestamp()
+
+
+class NumberEvent(SQLModel, table=True):
+    """A change of a number that clients can see, written by database triggers in the
+    changing transaction (migration 0007), read by `services.events` for subscribers."""
+
+    __tablename__ = "number_event"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"),
+                                                          primary_key=True, autoincrement=True))
+    #: PostgreSQL's transaction id (what `pg_notify` announces); 0 on SQLite
+    tx: int = Field(sa_column=Column(BigInteger(), nullable=False, index=True))
+    #: PURCHASED | UPDATED | RELEASED | TRANSFERRED
+    type: str = Field(max_length=16)
+    number_sid: str = Field(max_length=34)
+    account_sid: str = Field(max_length=34)
+    #: the account's path then: subscribers of any ancestor receive it
+    account_path: str = Field(max_length=1024)
+    #: TRANSFERRED: where the number came from
+    previous_account_sid: str | None = Field(default=None, max_length=34)
+    #: the number after the change (before it, for RELEASED), as JSON
+    number: str = Field(sa_column=Column(Text(), nullable=False))
+    occurred_at: datetime = Field(sa_column=Column(DateTime(), nullable=False, index=True))
 
 
 class AuthFailure(SQLModel, table=True):

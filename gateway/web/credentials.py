@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 from urllib.parse import unquote, urlsplit
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 
 from gateway.domain.errors import Unauthenticated
 from gateway.services.login import Login, SignIn
@@ -29,11 +29,11 @@ BEARER_CHALLENGE = 'Bearer realm="Restcomm realm"'
 INVALID_TOKEN_CHALLENGE = 'Bearer realm="Restcomm realm", error="invalid_token"'
 
 
-def _scheme(request: Request) -> str:
+def _scheme(request: HTTPConnection) -> str:
     return request.headers.get("authorization", "").partition(" ")[0].lower()
 
 
-def challenge(request: Request) -> dict[str, str]:
+def challenge(request: HTTPConnection) -> dict[str, str]:
     """The `WWW-Authenticate` header of a 401 to this request."""
     if _scheme(request) == "bearer":
         return {"WWW-Authenticate": INVALID_TOKEN_CHALLENGE}
@@ -42,7 +42,7 @@ def challenge(request: Request) -> dict[str, str]:
     return {"WWW-Authenticate": BASIC_CHALLENGE}
 
 
-def own_origins(request: Request) -> tuple[str, ...]:
+def own_origins(request: HTTPConnection) -> tuple[str, ...]:
     """The origins this gateway is reached at: as the request addressed it, and as
     GATEWAY_PUBLIC_URL names it behind a proxy."""
     addressed = f"{request.url.scheme}://{request.url.netloc}"
@@ -53,9 +53,8 @@ def own_origins(request: Request) -> tuple[str, ...]:
     return (addressed,)
 
 
-def basic_credentials(request: Request) -> tuple[str, str]:
-    """(username, secret) of the request's HTTP Basic credentials, or Unauthenticated."""
-    header = request.headers.get("authorization", "")
+def basic_credentials(header: str) -> tuple[str, str]:
+    """(username, secret) of an `Authorization` header's HTTP Basic credentials, or Unauthenticated."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded:
         raise Unauthenticated(
@@ -71,19 +70,21 @@ def basic_credentials(request: Request) -> tuple[str, str]:
     return unquote(username), secret
 
 
-def bearer_token(request: Request) -> str | None:
-    """The request's access token, if it signs in with `Authorization: Bearer`."""
-    if _scheme(request) != "bearer":
-        return None
-    return request.headers.get("authorization", "").partition(" ")[2].strip()
+def bearer_token(header: str) -> str | None:
+    """The access token of an `Authorization: Bearer` header, else None."""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
-async def authenticate_request(request: Request, db: Sessions) -> Login:
-    """Who the request's credentials name (Unauthenticated, Forbidden or TooManyRequests otherwise)."""
+async def authenticate_request(request: HTTPConnection, db: Sessions, authorization: str | None = None) -> Login:
+    """Who the credentials name: those of `authorization` if given (a websocket's
+    connection_init payload), else the request's header. Unauthenticated, Forbidden or
+    TooManyRequests otherwise."""
+    header = authorization if authorization is not None else request.headers.get("authorization", "")
     sign_in: SignIn = request.app.state.sign_in
-    token = bearer_token(request)
+    token = bearer_token(header)
     if token is not None:
         return await sign_in.authenticate_bearer(db=db, token=token)
-    username, secret = basic_credentials(request)
+    username, secret = basic_credentials(header)
     address = request.client.host if request.client is not None else None
     return await sign_in.authenticate(db=db, username=username, secret=secret, address=address)
