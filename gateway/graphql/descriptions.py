@@ -201,13 +201,37 @@ ACCOUNT_FIELDS = {
     "status": "Whether the account is active, suspended or closed.",
     "role": "The account's role: Administrators may create subaccounts.",
     "parent": "The parent account; null for a root account or when the viewer may not see it.",
+    "incoming_phone_numbers": (
+        "The account's phone numbers, ordered by phone number, a page at a time (forward with "
+        "first/after, backward with last/before); the same list, filters and cursors as the root "
+        "incomingPhoneNumbers(accountSid:)."
+    ),
+    "subaccounts": (
+        "The account's direct subaccounts, oldest first (date created, then sid), a page at a time "
+        "(forward with first/after, backward with last/before). Their own subaccounts hang off each of them."
+    ),
+    "applications": (
+        "The account's own applications, oldest first (date created, then sid), a page at a time "
+        "(forward with first/after, backward with last/before). Its numbers may also use its ancestors' applications."
+    ),
     "date_created": "The date that this account was created, given in ISO 8601 format (UTC).",
     "date_updated": "The date that this account was last updated, given in ISO 8601 format (UTC).",
 }
-APPLICATION = "An application a number can hand its calls or messages to."
+APPLICATION = (
+    "An application a number can hand its calls or messages to. It belongs to an account and "
+    "serves that account's numbers and its descendants'."
+)
 APPLICATION_FIELDS = {
     "sid": "The 34 character sid of the application.",
     "friendly_name": "The application name.",
+    "account": "The account the application belongs to; null when the viewer may not see it (a subaccount "
+               "using its parent's application).",
+    "date_created": "The date that this application was created, given in ISO 8601 format (UTC).",
+    "date_updated": "The date that this application was last updated, given in ISO 8601 format (UTC).",
+    "incoming_phone_numbers": (
+        "The numbers that route calls or messages to this application (voice, sms, ussd or refer), "
+        "ordered by phone number, a page at a time; only the viewer's and its subaccounts' numbers."
+    ),
 }
 
 # -- Queries -----------------------------------------------------------------------
@@ -227,10 +251,18 @@ LIST_FILTERS = {
         "Include phone numbers new to the Restcomm platform. Possible values are either true or "
         "false. Default is true."
     ),
-    "first": "Return the first n numbers (after `after`); at most 100, default 50.",
-    "after": "A cursor from this connection: continue after that number.",
-    "last": "Return the last n numbers (before `before`); at most 100.",
-    "before": "A cursor from this connection: continue backwards before that number.",
+}
+#: a request's node limit (graphql.costs.MAX_NODES), as clients read it on every page argument
+NODE_LIMIT = (
+    "Nested connections multiply: a request may ask for at most 10,000 nodes in all, counting each "
+    "connection's first or last times those of the connections it is inside (a missing first or last "
+    "counts as 100); a request that could return more is refused before it runs."
+)
+PAGE_ARGUMENTS = {
+    "first": f"Return the first n items (after `after`); at most 100, default 50. {NODE_LIMIT}",
+    "after": "A cursor from this connection: continue after that item.",
+    "last": f"Return the last n items (before `before`); at most 100. {NODE_LIMIT}",
+    "before": "A cursor from this connection: continue backwards before that item.",
 }
 
 # -- Mutations ---------------------------------------------------------------------
@@ -351,6 +383,20 @@ ACCOUNT_API_KEYS = (
     "The account's API keys (never their secrets); null unless the viewer may manage them: the "
     "account itself or an Administrator ancestor, signed in with a token rather than a key."
 )
+CREATE_APPLICATION = (
+    "Create an application for an account (the viewer or one of its subaccounts, active): its "
+    "numbers and its descendants' may then name it as their voice, sms, ussd or refer applicationSid."
+)
+UPDATE_APPLICATION = "Change an application: only what is given changes."
+DELETE_APPLICATION = (
+    "Delete an application. Every number that used it, in any family (voice, sms, ussd, refer) and "
+    "any account, stops using it in the same transaction and routes by its URLs again, as Twilio does."
+)
+APPLICATION_INPUT_FIELDS = {
+    "sid": "The sid of the application (AP…).",
+    "account_sid": "The account the application belongs to: the viewer (default) or one of its subaccounts.",
+    "friendly_name": "A human readable name for the application, up to 64 characters long.",
+}
 USER_ERROR = (
     "An expected failure of a mutation: invalid input, a number that is not available, an "
     "action not allowed on that number."

@@ -12,14 +12,29 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
+import strawberry
 from graphql import GraphQLError
 
 from gateway.domain.errors import ErrorCode, ServiceError, ServiceUnavailable
 from gateway.domain.fields import field
+from gateway.graphql import descriptions as text
 from gateway.graphql.context import Info
-from gateway.graphql.types import UserError
 
 Payload = TypeVar("Payload")
+
+# (strawberry.enum registers the GraphQL definition on the domain's enum itself.)
+strawberry.enum(ErrorCode, description=(
+    "The kind of an expected failure; mirrors the gateway's error codes (REST answers the "
+    "same failure with the matching restcommCode)."
+))
+
+
+@strawberry.type(description=text.USER_ERROR)
+class UserError:
+    field: list[str] | None = strawberry.field(description=text.USER_ERROR_FIELDS["field"])
+    message: str = strawberry.field(description=text.USER_ERROR_FIELDS["message"])
+    code: ErrorCode = strawberry.field(description=text.USER_ERROR_FIELDS["code"])
+    restcomm_code: int | None = strawberry.field(description=text.USER_ERROR_FIELDS["restcomm_code"])
 
 
 def input_path(name: str | None) -> list[str] | None:

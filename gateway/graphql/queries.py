@@ -8,15 +8,14 @@ asked for an account the viewer may not act on is a FORBIDDEN error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from strawberry.types.nodes import SelectedField, Selection
 
 from gateway.domain.errors import Forbidden, NotFound, ServiceError
-from gateway.domain.ids import ACCOUNT, PHONE_NUMBER, is_sid
+from gateway.domain.ids import ACCOUNT, APPLICATION, PHONE_NUMBER, is_sid
 from gateway.domain.numbers import NumberFilters
+from gateway.graphql import arguments as args
 from gateway.graphql import descriptions as text
 from gateway.graphql.connection import (
     IncomingPhoneNumberConnection,
@@ -25,37 +24,20 @@ from gateway.graphql.connection import (
 )
 from gateway.graphql.context import Info
 from gateway.graphql.errors import raise_query_error
+from gateway.graphql.selection import selects, unset_to_none
 from gateway.graphql.types import (
     Account,
+    Application,
     AvailablePhoneNumber,
     IncomingPhoneNumber,
     Node,
     PhoneNumberType,
     account_node,
+    application_node,
     available_node,
     number_node,
 )
-from gateway.services import accounts, available, listing, numbers
-
-
-def unset_to_none(value: Any) -> Any:
-    """Optional arguments default to UNSET (so the SDL shows no `= null`); absent is null."""
-    return None if value is strawberry.UNSET else value
-
-
-def selects(info: Info, name: str) -> bool:
-    """Whether the query selects `name` directly under this field (through fragments too)."""
-
-    def walk(selections: Iterable[Selection]) -> bool:
-        for selection in selections:
-            if isinstance(selection, SelectedField):
-                if selection.name == name:
-                    return True
-            elif walk(selection.selections):
-                return True
-        return False
-
-    return any(walk(field.selections) for field in info.selected_fields)
+from gateway.services import accounts, applications, available, listing, numbers
 
 
 async def visible_account(info: Info, sid: str) -> Account | None:
@@ -72,6 +54,16 @@ async def require_visible_account(info: Info, sid: str) -> None:
     GraphQL does not tell an account outside the viewer's reach from one that does not exist."""
     if await visible_account(info, sid) is None:
         raise NotFound(f"no account {sid[:40]}", field="sid")
+
+
+async def visible_application(info: Info, sid: str) -> Application | None:
+    try:
+        found = await applications.get_application(db=info.context.db, caller=info.context.viewer, application_sid=sid)
+    except NotFound:
+        return None
+    except ServiceError as error:
+        raise_query_error(info, error)
+    return application_node(found)
 
 
 async def visible_number(info: Info, sid: str) -> IncomingPhoneNumber | None:
@@ -91,6 +83,8 @@ class Query:
             return await visible_account(info, id)
         if is_sid(id, PHONE_NUMBER):
             return await visible_number(info, id)
+        if is_sid(id, APPLICATION):
+            return await visible_application(info, id)
         return None
 
     @strawberry.field(description="The account the request is authenticated as.")
@@ -115,16 +109,14 @@ class Query:
         self,
         info: Info,
         account_sid: Annotated[strawberry.ID | None, strawberry.argument(description=text.LIST_FILTERS["account_sid"])] = strawberry.UNSET,
-        number_type: Annotated[
-            PhoneNumberType | None, strawberry.argument(name="type", description=text.LIST_FILTERS["type"])
-        ] = strawberry.UNSET,
-        phone_number: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["phone_number"])] = strawberry.UNSET,
-        friendly_name: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["friendly_name"])] = strawberry.UNSET,
-        beta: Annotated[bool | None, strawberry.argument(description=text.LIST_FILTERS["beta"])] = True,
-        first: Annotated[int | None, strawberry.argument(description=text.LIST_FILTERS["first"])] = strawberry.UNSET,
-        after: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["after"])] = strawberry.UNSET,
-        last: Annotated[int | None, strawberry.argument(description=text.LIST_FILTERS["last"])] = strawberry.UNSET,
-        before: Annotated[str | None, strawberry.argument(description=text.LIST_FILTERS["before"])] = strawberry.UNSET,
+        number_type: args.NumberTypeFilter = strawberry.UNSET,
+        phone_number: args.PhoneNumberFilter = strawberry.UNSET,
+        friendly_name: args.FriendlyNameFilter = strawberry.UNSET,
+        beta: args.BetaFilter = True,
+        first: args.First = strawberry.UNSET,
+        after: args.After = strawberry.UNSET,
+        last: args.Last = strawberry.UNSET,
+        before: args.Before = strawberry.UNSET,
     ) -> IncomingPhoneNumberConnection:
         account_sid, number_type, phone_number, friendly_name, first, after, last, before = map(
             unset_to_none, (account_sid, number_type, phone_number, friendly_name, first, after, last, before)

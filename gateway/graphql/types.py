@@ -20,9 +20,10 @@ from typing import Any, Protocol, cast
 import strawberry
 
 from gateway.domain.accounts import AccountRole, AccountStatus
-from gateway.domain.errors import ErrorCode
-from gateway.domain.numbers import NumberType
+from gateway.domain.numbers import NumberFilters, NumberType
+from gateway.graphql import arguments as args
 from gateway.graphql import descriptions as text
+from gateway.graphql import nested
 from gateway.graphql.call_routes import (
     Capabilities,
     MessagingRoute,
@@ -33,8 +34,13 @@ from gateway.graphql.call_routes import (
     ussd_route,
     voice_route,
 )
+from gateway.graphql.connection import AccountConnection, ApplicationConnection, IncomingPhoneNumberConnection
 from gateway.graphql.context import Info
+
+# UserError lives with the errors it shows; the mutations find it here with their other types.
+from gateway.graphql.errors import UserError as UserError
 from gateway.graphql.loaders import later
+from gateway.graphql.selection import unset_to_none
 from gateway.providers.base import AvailableNumber
 from gateway.services.access import can_act_on
 from gateway.services.api_keys import may_manage
@@ -77,15 +83,13 @@ strawberry.enum(NumberType, name="PhoneNumberType", description=text.PHONE_NUMBE
 strawberry.enum(AccountStatus, description="The status of an account; only active accounts may sign in and change things.")
 strawberry.enum(AccountRole, description="The role of an account.")
 PhoneNumberType = NumberType
-strawberry.enum(ErrorCode, description=(
-    "The kind of an expected failure; mirrors the gateway's error codes (REST answers the "
-    "same failure with the matching restcommCode)."
-))
 
 # -- Node, Application, Account ----------------------------------------------------
 
 
-@strawberry.interface(description="An object with an ID. IDs are SIDs: globally unique by their two-letter prefix (AC, PN).")
+@strawberry.interface(
+    description="An object with an ID. IDs are SIDs: globally unique by their two-letter prefix (AC, PN, AP)."
+)
 class Node:
     @strawberry.field(description="The object's SID.")
     def id(self) -> strawberry.ID:
@@ -99,9 +103,46 @@ class _Identified(Protocol):
 
 
 @strawberry.type(description=text.APPLICATION)
-class Application:
+class Application(Node):
     sid: str = strawberry.field(description=text.APPLICATION_FIELDS["sid"])
     friendly_name: str = strawberry.field(description=text.APPLICATION_FIELDS["friendly_name"])
+    date_created: datetime = strawberry.field(description=text.APPLICATION_FIELDS["date_created"])
+    date_updated: datetime = strawberry.field(description=text.APPLICATION_FIELDS["date_updated"])
+    account_sid: strawberry.Private[str]
+
+    @strawberry.field(description=text.APPLICATION_FIELDS["account"])
+    async def account(self, info: Info) -> Account | None:
+        return await _visible_account(info, self.account_sid)
+
+    @strawberry.field(description=text.APPLICATION_FIELDS["incoming_phone_numbers"])
+    async def incoming_phone_numbers(
+        self,
+        info: Info,
+        first: args.First = strawberry.UNSET,
+        after: args.After = strawberry.UNSET,
+        last: args.Last = strawberry.UNSET,
+        before: args.Before = strawberry.UNSET,
+    ) -> IncomingPhoneNumberConnection:
+        return await nested.application_numbers(
+            info, cast(tables.Application, self), *map(unset_to_none, (first, after, last, before))
+        )
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, (tables.Application, cls))
+
+
+def application_node(row: tables.Application) -> Application:
+    """An application row, served as the GraphQL Application (its fields are the row's columns)."""
+    return cast(Application, row)
+
+
+async def _visible_account(info: Info, sid: str) -> Account | None:
+    """The account if the viewer may see it: an account never sees above itself."""
+    account = await info.context.loaders.accounts.load(sid)
+    if account is None or not can_act_on(info.context.viewer, account):
+        return None
+    return account_node(account)
 
 
 @strawberry.type(description=text.ACCOUNT)
@@ -117,16 +158,56 @@ class Account(Node):
 
     @strawberry.field(description=text.ACCOUNT_FIELDS["parent"])
     async def parent(self, info: Info) -> Account | None:
-        if self.parent_sid is None:
-            return None
-        parent = await info.context.loaders.accounts.load(self.parent_sid)
-        if parent is None or not can_act_on(info.context.viewer, parent):
-            return None  # an account never sees above itself
-        return account_node(parent)
+        return await _visible_account(info, self.parent_sid) if self.parent_sid is not None else None
+
+    @strawberry.field(description=text.ACCOUNT_FIELDS["incoming_phone_numbers"])
+    async def incoming_phone_numbers(
+        self,
+        info: Info,
+        number_type: args.NumberTypeFilter = strawberry.UNSET,
+        phone_number: args.PhoneNumberFilter = strawberry.UNSET,
+        friendly_name: args.FriendlyNameFilter = strawberry.UNSET,
+        beta: args.BetaFilter = True,
+        first: args.First = strawberry.UNSET,
+        after: args.After = strawberry.UNSET,
+        last: args.Last = strawberry.UNSET,
+        before: args.Before = strawberry.UNSET,
+    ) -> IncomingPhoneNumberConnection:
+        filters = NumberFilters.asked(
+            number_type=unset_to_none(number_type), phone_number=unset_to_none(phone_number),
+            friendly_name=unset_to_none(friendly_name), beta=beta,
+        )
+        return await nested.account_numbers(
+            info, account_row(self), filters, *map(unset_to_none, (first, after, last, before))
+        )
+
+    @strawberry.field(description=text.ACCOUNT_FIELDS["subaccounts"])
+    async def subaccounts(
+        self,
+        info: Info,
+        first: args.First = strawberry.UNSET,
+        after: args.After = strawberry.UNSET,
+        last: args.Last = strawberry.UNSET,
+        before: args.Before = strawberry.UNSET,
+    ) -> AccountConnection:
+        return await nested.subaccounts(info, account_row(self), *map(unset_to_none, (first, after, last, before)))
+
+    @strawberry.field(description=text.ACCOUNT_FIELDS["applications"])
+    async def applications(
+        self,
+        info: Info,
+        first: args.First = strawberry.UNSET,
+        after: args.After = strawberry.UNSET,
+        last: args.Last = strawberry.UNSET,
+        before: args.Before = strawberry.UNSET,
+    ) -> ApplicationConnection:
+        return await nested.account_applications(
+            info, account_row(self), *map(unset_to_none, (first, after, last, before))
+        )
 
     @strawberry.field(description=text.ACCOUNT_API_KEYS)
     async def api_keys(self, info: Info) -> list[ApiKey] | None:
-        account = cast(tables.Account, self)
+        account = account_row(self)
         if not may_manage(info.context.viewer, account, with_api_key=info.context.signed_in_with_key):
             return None
         return [api_key_node(key) for key in await info.context.loaders.api_keys.load(account.sid)]
@@ -151,6 +232,11 @@ def api_key_node(row: tables.ApiKey) -> ApiKey:
 def account_node(row: tables.Account) -> Account:
     """An account row, served as the GraphQL Account (its fields are the row's columns)."""
     return cast(Account, row)
+
+
+def account_row(node: Account) -> tables.Account:
+    """What `account_node` made a node of: the row, with every column."""
+    return cast(tables.Account, node)
 
 
 # -- IncomingPhoneNumber -----------------------------------------------------------
@@ -242,13 +328,3 @@ def available_node(number: AvailableNumber) -> AvailablePhoneNumber:
     """A number the carrier offers, served as the GraphQL AvailablePhoneNumber."""
     return cast(AvailablePhoneNumber, number)
 
-
-# -- Errors ------------------------------------------------------------------------
-
-
-@strawberry.type(description=text.USER_ERROR)
-class UserError:
-    field: list[str] | None = strawberry.field(description=text.USER_ERROR_FIELDS["field"])
-    message: str = strawberry.field(description=text.USER_ERROR_FIELDS["message"])
-    code: ErrorCode = strawberry.field(description=text.USER_ERROR_FIELDS["code"])
-    restcomm_code: int | None = strawberry.field(description=text.USER_ERROR_FIELDS["restcomm_code"])

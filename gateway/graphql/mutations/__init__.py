@@ -21,10 +21,12 @@ from gateway.graphql.mutations.api_keys import (
     create_api_key,
     revoke_api_key,
 )
+from gateway.graphql.mutations.create_application import CreateApplicationPayload, create_application
 from gateway.graphql.mutations.create_subaccount import (
     CreateSubaccountPayload,
     create_subaccount,
 )
+from gateway.graphql.mutations.delete_application import DeleteApplicationPayload, delete_application
 from gateway.graphql.mutations.purchase_number import (
     PurchaseNumberPayload,
     purchase_number,
@@ -39,6 +41,7 @@ from gateway.graphql.mutations.transfer_number import (
     transfer_number,
 )
 from gateway.graphql.mutations.update_account import UpdateAccountPayload, update_account
+from gateway.graphql.mutations.update_application import UpdateApplicationPayload, update_application
 from gateway.graphql.mutations.update_number import UpdateNumberPayload, update_number
 
 
@@ -62,6 +65,15 @@ class Mutation:
     )
     revoke_access_token: RevokeAccessTokenPayload = strawberry.mutation(
         resolver=revoke_access_token, description=text.REVOKE_ACCESS_TOKEN
+    )
+    create_application: CreateApplicationPayload = strawberry.mutation(
+        resolver=create_application, description=text.CREATE_APPLICATION
+    )
+    update_application: UpdateApplicationPayload = strawberry.mutation(
+        resolver=update_application, description=text.UPDATE_APPLICATION
+    )
+    delete_application: DeleteApplicationPayload = strawberry.mutation(
+        resolver=delete_application, description=text.DELETE_APPLICATION
     )
 
 
