@@ -181,3 +181,39 @@ async def test_sockets_need_credentials_and_an_allowed_origin(database_url: str)
             async with subscribed(url, **kwargs) as subscriber:  # type: ignore[arg-type]
                 assert subscriber.socket.subprotocol == "graphql-transport-ws"
         await asyncio.sleep(0)
+
+
+@pytest.mark.slow
+async def test_events_reach_subscribers_of_another_instance_once_and_in_order(postgres_database: str) -> None:
+    from tests.support.server import gateway_process
+
+    env = {"GATEWAY_DATABASE_URL": postgres_database, "GATEWAY_ADMIN_TOKEN": ADMIN_TOKEN,
+           "GATEWAY_RECONCILE_INTERVAL": "0"}
+    with gateway_process(env) as first, gateway_process(env) as second:
+        async with httpx.AsyncClient(base_url=second, auth=(ADMIN_SID, ADMIN_TOKEN), timeout=30) as b:
+            canary = (await b.post(numbers(ADMIN_SID), data={"PhoneNumber": "+15105550300"})).json()["sid"]
+
+            async def poke(attempt: int) -> str:
+                await b.post(numbers(ADMIN_SID, f"/{canary}"), data={"FriendlyName": f"poke {attempt}"})
+                return str(canary)
+
+            async with subscribed(first.replace("http", "ws") + "/graphql", ADMIN) as subscriber:
+                await subscriber.live(poke)
+                # Ten numbers through B, each bought, changed twice and released, all at once.
+                phone_numbers = [f"+1510555{n:04d}" for n in range(310, 320)]
+
+                async def life(number: str) -> None:
+                    sid = (await b.post(numbers(ADMIN_SID), data={"PhoneNumber": number})).json()["sid"]
+                    for url in ("https://example.com/1", "https://example.com/2"):
+                        assert (await b.post(numbers(ADMIN_SID, f"/{sid}"), data={"VoiceUrl": url})).status_code == 200
+                    assert (await b.delete(numbers(ADMIN_SID, f"/{sid}"))).status_code == 204
+
+                await asyncio.gather(*(life(number) for number in phone_numbers))
+                heard: dict[str, list[str]] = {}
+                for _ in range(len(phone_numbers) * 4):
+                    event = await subscriber.next_event()
+                    heard.setdefault(event["number"]["phoneNumber"], []).append(
+                        f"{event['type']} {event['number']['voice']['url']}")
+                expected = ["PURCHASED None", "UPDATED https://example.com/1", "UPDATED https://example.com/2",
+                            "RELEASED https://example.com/2"]
+                assert heard == {number: expected for number in phone_numbers}
