@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from gateway.domain.accounts import AccountRole, AccountStatus
 from gateway.domain.numbers import NumberStatus
+from gateway.domain.route_families import APPLICATION_COLUMNS
 
 
 def utcnow() -> datetime:
@@ -29,6 +30,10 @@ def _timestamp() -> datetime:
 
 class Account(SQLModel, table=True):
     __tablename__ = "account"
+    __table_args__ = (
+        # An account's subaccounts in creation order, and the keyset seek after one of them.
+        Index("ix_account_parent_order", "parent_sid", "date_created", "sid"),
+    )
 
     sid: str = Field(primary_key=True, max_length=34)
     friendly_name: str = Field(max_length=64)
@@ -37,7 +42,7 @@ class Account(SQLModel, table=True):
     status: str = Field(default=AccountStatus.ACTIVE.value, max_length=16)
     #: a `domain.accounts.AccountRole`
     role: str = Field(default=AccountRole.DEVELOPER.value, max_length=32)
-    parent_sid: str | None = Field(default=None, foreign_key="account.sid", index=True)
+    parent_sid: str | None = Field(default=None, foreign_key="account.sid")
     #: the root account's sid: the organization every descendant belongs to
     organization_sid: str = Field(max_length=34, index=True)
     #: "/ROOT/CHILD/…/SELF/"; an account may act on every account whose path starts with its own
@@ -140,9 +145,13 @@ class AuthFailure(SQLModel, table=True):
 
 class Application(SQLModel, table=True):
     __tablename__ = "application"
+    __table_args__ = (
+        # An account's applications in creation order, and the keyset seek after one of them.
+        Index("ix_application_account_order", "account_sid", "date_created", "sid"),
+    )
 
     sid: str = Field(primary_key=True, max_length=34)
-    account_sid: str = Field(foreign_key="account.sid", index=True)
+    account_sid: str = Field(foreign_key="account.sid")
     friendly_name: str = Field(max_length=64)
     date_created: datetime = _timestamp()
     date_updated: datetime = _timestamp()
@@ -194,6 +203,16 @@ class IncomingPhoneNumber(NumberSettingsBase, table=True):
         Index("ix_number_account_status", "account_sid", "status"),
         # The reconciler's queue: unsettled numbers whose carrier outcome is due.
         Index("ix_number_status_due", "status", "outcome_due_at"),
+        # The numbers routed to an application, per family: what Application.incomingPhoneNumbers
+        # reads, deleting an application clears, and PostgreSQL's foreign key checks on that
+        # delete look up. Partial: most numbers route by URL and are not in them at all.
+        *(
+            Index(
+                f"ix_number_{column}", column,
+                sqlite_where=text(f"{column} IS NOT NULL"), postgresql_where=text(f"{column} IS NOT NULL"),
+            )
+            for column in APPLICATION_COLUMNS
+        ),
         # A DID exists once in the whole gateway; a SIP number once per organization.
         # These constraints, not a lock in the process, stop concurrent double purchases.
         Index(
