@@ -9,6 +9,9 @@ a subaccount's subscriber hears only its subtree.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -217,3 +220,36 @@ async def test_events_reach_subscribers_of_another_instance_once_and_in_order(po
                 expected = ["PURCHASED None", "UPDATED https://example.com/1", "UPDATED https://example.com/2",
                             "RELEASED https://example.com/2"]
                 assert heard == {number: expected for number in phone_numbers}
+
+
+@pytest.mark.one_database
+async def test_subscribe_messages_pass_the_http_checks_and_trusted_documents(
+    database_url: str, tmp_path: Path
+) -> None:
+    trusted = "subscription Mine { numberEvents { type number { sid } } }"
+    manifest = tmp_path / "persisted-documents.json"
+    manifest.write_text(json.dumps({f"sha256:{hashlib.sha256(trusted.encode()).hexdigest()}": trusted}))
+    settings = Settings(database_url=database_url, admin_token=ADMIN_TOKEN, reconcile_interval=0,
+                        graphql_documents=str(manifest))
+    with served(settings) as port:
+        async with websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": ADMIN}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+
+            async def answer(payload: dict[str, object], operation: str) -> dict[str, object]:
+                await ws.send(json.dumps({"id": operation, "type": "subscribe", "payload": payload}))
+                message: dict[str, object] = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                assert message["id"] == operation
+                return message
+
+            adhoc = await answer({"query": "subscription { numberEvents { type } }"}, "1")
+            assert adhoc["type"] == "error" and "only trusted documents" in json.dumps(adhoc["payload"])
+            control = await answer({"query": "subscription { numberEvents { type } }\x00"}, "2")
+            assert control["type"] == "error"
+            unknown = await answer({"query": "", "documentId": "sha256:" + "0" * 64}, "3")
+            assert unknown["type"] == "error" and "PERSISTED_QUERY_NOT_FOUND" in json.dumps(unknown["payload"])
+            # The trusted one, by id: accepted (nothing to hear yet, so no answer but no error).
+            await ws.send(json.dumps({"id": "4", "type": "subscribe", "payload": {
+                "query": "", "documentId": f"sha256:{hashlib.sha256(trusted.encode()).hexdigest()}"}}))
+            await ws.send(json.dumps({"type": "ping"}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "pong"

@@ -41,21 +41,20 @@ from gateway.domain.errors import ServiceError
 from gateway.graphql import ide, websocket
 from gateway.graphql.context import GraphQLContext, build_context
 from gateway.graphql.permissions import AuthenticationFailed, authenticate_request
+from gateway.graphql.request_checks import forbidden_in_document, problem_in
 from gateway.graphql.schema import UNEXPECTED
 from gateway.graphql.schema import schema as default_schema
 from gateway.services.persisted_documents import DocumentRefused, resolve_document
-from gateway.services.validation import forbidden_character
 from gateway.web.accept import preferred
 from gateway.web.body import BodyTooLarge
 from gateway.web.context import request_database, request_id
 
 log = logging.getLogger("gateway.graphql")
 
-#: our deepest input is input.voice.url: 3 levels; anything far deeper is not a request
-MAX_VARIABLE_DEPTH = 16
 
 
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
+    graphql_transport_ws_handler_class = websocket.GatewayTransportWS
     def __init__(self, schema: Any = None) -> None:
         super().__init__(
             schema or default_schema, graphql_ide="graphiql", allow_queries_via_get=True,
@@ -143,11 +142,11 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         parsed = await super().parse_http_body(request)
         for data in parsed if isinstance(parsed, list) else [parsed]:
-            if data.query is not None and (problem := _forbidden_in_document(data.query)):
+            if data.query is not None and (problem := forbidden_in_document(data.query)):
                 raise HTTPException(400, f"the query must not contain {problem}")
             for name, value in (("variables", data.variables), ("extensions", data.extensions),
                                 ("operationName", data.operation_name)):
-                if (problem := _problem_in(value, name, 0)) is not None:
+                if (problem := problem_in(value, name, 0)) is not None:
                     raise HTTPException(400, problem)
         return parsed
 
@@ -195,30 +194,6 @@ def _check_utf8(query_string: bytes) -> None:
         except UnicodeDecodeError:
             shown = unquote_to_bytes(name).decode("utf-8", "replace")[:40]
             raise HTTPException(400, f"{shown} is not valid UTF-8 text") from None
-
-
-def _forbidden_in_document(query: str) -> str | None:
-    # Tabs and line breaks are a document's own whitespace; nothing else of the kind is.
-    return forbidden_character(query.replace("\t", " ").replace("\n", " ").replace("\r", " "))
-
-
-def _problem_in(value: Any, path: str, depth: int) -> str | None:
-    """What makes a JSON value of the request unacceptable, naming where it is, or None."""
-    if depth > MAX_VARIABLE_DEPTH:
-        return f"{path} is nested deeper than {MAX_VARIABLE_DEPTH} levels"
-    if isinstance(value, str):
-        problem = forbidden_character(value)
-        return f"{path} must not contain {problem}" if problem else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _problem_in(key, f"{path} (a key)", depth) or _problem_in(item, f"{path}.{key}", depth + 1)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if found := _problem_in(item, f"{path}[{index}]", depth + 1):
-                return found
-    return None
 
 
 def _transport_error(status: int, message: str, request_id: str, method: str, code: str | None = None) -> Response:
