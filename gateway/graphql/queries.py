@@ -152,7 +152,9 @@ class Query:
             str | None,
             strawberry.argument(description="Digits the number contains; '*' is any one digit, letters map to the keypad."),
         ] = strawberry.UNSET,
-        first: Annotated[int, strawberry.argument(description="How many numbers to return (1 to 100).")] = 20,
+        first: Annotated[int, strawberry.argument(
+            description="How many numbers to return (1 to 100); they count towards the request's 10,000 nodes."
+        )] = 20,
     ) -> list[AvailablePhoneNumber]:
         viewer = info.context.viewer
         try:

@@ -1,6 +1,7 @@
 """The schema: Query and Mutation with the limits that are on by default.
 
-Limits (README: GraphQL): query depth, aliases, tokens and carrier searches are checked
+Limits (README: GraphQL): query depth, aliases, tokens, carrier searches and the nodes
+nested pages may return (`costs.NodeLimit`, with the request's variables) are checked
 before execution;
 page size (`first`/`last` ≤ 100) by the connection. Mutations are refused over GET by
 the view. Parsing and validation are cached (about 1.5 ms a request saved).
@@ -35,7 +36,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from gateway.graphql.costs import CarrierSearchLimit
+from gateway.graphql.costs import CarrierSearchLimit, NodeLimit
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.queries import Query
 from gateway.graphql.subscriptions import Subscription
@@ -183,6 +184,7 @@ def extensions() -> list[Any]:
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OperationNameRequired,  # after ValidationCache, whose errors it adds to
+        NodeLimit,  # after ValidationCache too: it counts documents that validated
         MaskUnexpectedErrors,
         OperationMetrics,
         ExecutionStarted,
