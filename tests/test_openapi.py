@@ -22,6 +22,7 @@ def served_operations() -> set[tuple[str, str]]:
         path = re.sub(r"\{number_sid\}", "{IncomingPhoneNumberSid}", path)
         path = re.sub(r"\{key_sid\}", "{KeySid}", path)
         path = re.sub(r"\{token_sid\}", "{AccessTokenSid}", path)
+        path = re.sub(r"\{application_sid\}", "{ApplicationSid}", path)
         path = re.sub(r"\{iso_country\}", "{IsoCountry}", path)
         operations |= {(path, method.lower()) for method in [*handlers, "OPTIONS"]}
     return operations

@@ -103,3 +103,35 @@ async def list_applications(ctx: RestContext) -> Response:
         lambda: [_application_json(a) for a in found],
         lambda: "<Applications>" + "".join(_application_xml(a) for a in found) + "</Applications>",
     )
+
+
+def _application_sid(ctx: RestContext) -> str:
+    return str(ctx.request.path_params["application_sid"])
+
+
+@endpoint
+async def get_application(ctx: RestContext) -> Response:
+    application = await applications.get_application(
+        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, application_sid=_application_sid(ctx)
+    )
+    return render(ctx.request, lambda: _application_json(application), lambda: _application_xml(application))
+
+
+@endpoint
+async def update_application(ctx: RestContext) -> Response:
+    """FriendlyName, if given (an application has nothing else to change yet)."""
+    form = await params.read_form(ctx.request)
+    application = await applications.update_application(
+        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, application_sid=_application_sid(ctx),
+        friendly_name=form.get("FriendlyName"),
+    )
+    return render(ctx.request, lambda: _application_json(application), lambda: _application_xml(application))
+
+
+@endpoint
+async def delete_application(ctx: RestContext) -> Response:
+    """204; every number that used the application (any family) stops using it at once."""
+    await applications.delete_application(
+        db=ctx.db, caller=ctx.caller, account_sid=ctx.account_sid, application_sid=_application_sid(ctx)
+    )
+    return Response(status_code=204)

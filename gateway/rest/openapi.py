@@ -93,6 +93,7 @@ def _path(name: str, pattern: str) -> dict[str, Any]:
 
 _ACCOUNT = _path("AccountSid", "^AC[0-9a-f]{32}$")
 _KEY = _path("KeySid", "^SK[0-9a-f]{32}$")
+_APPLICATION = _path("ApplicationSid", "^AP[0-9a-f]{32}$")
 _ACCESS_TOKEN = _path("AccessTokenSid", "^AT[0-9a-f]{32}$")
 _NUMBER = _path("IncomingPhoneNumberSid", "^PN[0-9a-f]{32}$")
 _ERROR_TEXT = {
@@ -234,6 +235,11 @@ def openapi_document() -> dict[str, Any]:
         }),
         "responses": _ok("Account", conflicts=True),
     }
+    application_update = {
+        "parameters": [_ACCOUNT, _APPLICATION],
+        "requestBody": _form({"FriendlyName": _NAME}),
+        "responses": _ok("Application"),
+    }
     paths: dict[str, Any] = {
         f"{BASE}/Accounts": {
             "get": {"summary": "The caller and its subaccounts", "operationId": "listAccounts", "responses": _ok("AccountList")},
@@ -295,6 +301,19 @@ def openapi_document() -> dict[str, Any]:
                      "requestBody": _form({"FriendlyName": _NAME}, ["FriendlyName"]),
                      "responses": _ok("Application", "201")},
             "options": _options([_ACCOUNT]),
+        },
+        f"{BASE}/Accounts/{{AccountSid}}/Applications/{{ApplicationSid}}": {
+            "get": {"summary": "One application", "operationId": "getApplication",
+                    "parameters": [_ACCOUNT, _APPLICATION], "responses": _ok("Application")},
+            "post": {"summary": "Change the application (FriendlyName, if given)", "operationId": "updateApplication",
+                     **application_update},
+            "put": {"summary": "Change the application, as POST", "operationId": "replaceApplication",
+                    **application_update},
+            "delete": {"summary": "Delete the application; every number that used it (voice, sms, ussd, refer) stops"
+                                  " using it in the same transaction", "operationId": "deleteApplication",
+                       "parameters": [_ACCOUNT, _APPLICATION],
+                       "responses": {"204": {"description": "deleted"}, **_errors(409)}},
+            "options": _options([_ACCOUNT, _APPLICATION]),
         },
         numbers: _number_operations(None),
         **{f"{numbers}/{kind}": _number_operations(kind) for kind in ("Local", "TollFree", "Mobile")},

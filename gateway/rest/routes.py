@@ -79,6 +79,10 @@ def resources() -> list[tuple[str, dict[str, Endpoint]]]:
         ("/Accounts/{account_sid}/AccessTokens/{token_sid}", {"DELETE": access_tokens.revoke_access_token}),
         ("/Accounts/{account_sid}/Applications",
          {"GET": accounts.list_applications, "POST": accounts.create_application}),
+        ("/Accounts/{account_sid}/Applications/{application_sid}", {
+            "GET": accounts.get_application, "POST": accounts.update_application, "PUT": accounts.update_application,
+            "DELETE": accounts.delete_application,
+        }),
         (_NUMBERS, {"GET": numbers.list_endpoint(None), "POST": numbers.purchase_endpoint(None)}),
         (f"{_NUMBERS}/AvailableCountries", {"GET": available.countries}),
     ]
