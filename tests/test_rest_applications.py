@@ -1,6 +1,7 @@
-"""REST Applications, one at a time: GET, POST/PUT to rename, DELETE (which clears the
-application from every number that used it, in every family), in JSON and XML as the
-other resources render, with the account-tree rules."""
+"""REST Applications, one at a time: GET, POST/PUT to rename, DELETE, in JSON and XML as
+the other resources render, with the account-tree rules. That a delete clears the
+application from every number is a behaviour of both front-ends:
+tests/behaviour/test_applications.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import xml.etree.ElementTree as ET
 import httpx
 
 from tests.support.accounts import Credentials
-from tests.support.rest import assert_error, buy, number_path
+from tests.support.rest import assert_error
 
 ACCOUNTS = "/restcomm/2012-04-24/Accounts"
 APPLICATION_KEYS = ["sid", "account_sid", "friendly_name", "uri"]
@@ -64,33 +65,6 @@ async def test_read_rename_and_delete_one_application(client: httpx.AsyncClient,
     assert (await client.get(applications_path(admin.sid), auth=admin.auth)).json() == []
     options = await client.options(path)
     assert options.status_code == 204 and options.headers["allow"] == "GET, POST, PUT, DELETE, HEAD, OPTIONS"
-
-
-async def test_deleting_clears_every_family_of_every_number(client: httpx.AsyncClient, admin: Credentials,
-                                                           make_account) -> None:
-    child = await make_account(admin, role="Developer")
-    shared = await create(client, admin, admin.sid, "Shared")
-    kept = await create(client, admin, admin.sid, "Kept")
-    everywhere = await buy(client, admin, "+15105550001", VoiceApplicationSid=shared["sid"],
-                           SmsApplicationSid=shared["sid"], UssdApplicationSid=shared["sid"],
-                           ReferApplicationSid=shared["sid"], VoiceUrl="https://example.com/voice")
-    mixed = await buy(client, child, "+15105550002", VoiceApplicationSid=kept["sid"], SmsApplicationSid=shared["sid"])
-    untouched = await buy(client, admin, "+15105550003", ReferApplicationSid=kept["sid"])
-
-    assert (await client.delete(applications_path(admin.sid, shared["sid"]), auth=admin.auth)).status_code == 204
-    families = ("voice", "sms", "ussd", "refer")
-    after = (await client.get(number_path(admin.sid, everywhere["sid"]), auth=admin.auth)).json()
-    assert [after[f"{f}_application_sid"] for f in families] == [None] * 4
-    assert not any(f"{f}_application_name" in after for f in families)
-    assert after["voice_url"] == "https://example.com/voice"  # routes by its URL again
-    # The subaccount's number, which used it for sms only, keeps its other application.
-    child_number = (await client.get(number_path(child.sid, mixed["sid"]), auth=child.auth)).json()
-    assert (child_number["voice_application_sid"], child_number["sms_application_sid"]) == (kept["sid"], None)
-    assert child_number["voice_application_name"] == "Kept"
-    assert (await client.get(number_path(admin.sid, untouched["sid"]), auth=admin.auth)).json() == untouched
-    # A number can no longer be given the deleted application.
-    assert_error(await client.post(number_path(admin.sid, untouched["sid"]), data={"SmsApplicationSid": shared["sid"]},
-                                   auth=admin.auth), 400, 20001, "SmsApplicationSid")
 
 
 async def test_who_may_read_change_and_delete(client: httpx.AsyncClient, admin: Credentials, make_account) -> None:

@@ -56,6 +56,8 @@ def test_the_schema_names_what_spec_5_fixes() -> None:
         "updateAccount", "rotateAuthToken", "createApiKey", "revokeApiKey",
         # issue 11: single-page apps
         "createAccessToken", "revokeAccessToken",
+        # issue "A graph": applications
+        "createApplication", "updateApplication", "deleteApplication",
     }
     assert set(query.fields["incomingPhoneNumbers"].args) == {
         "accountSid", "type", "phoneNumber", "friendlyName", "beta", "first", "after", "last", "before"}
