@@ -4,6 +4,8 @@ and REST's visibility (an account sees itself and its descendants, never above).
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import httpx
@@ -219,11 +221,14 @@ async def test_a_subaccount_sees_its_own_part_of_the_graph_only(
 @pytest.mark.one_database
 async def test_page_arguments_are_checked_as_the_root_lists(client: httpx.AsyncClient, admin: Credentials) -> None:
     number_cursor = encode_cursor(SortKey("+15105550000", "PN" + "0" * 32))
+    forged = base64.urlsafe_b64encode(json.dumps(["c1", "2026-01-01T12:00:00+05:00", "AP" + "0" * 32]).encode()).decode()
     cases = [
         ("{ viewer { subaccounts(first: 101) { totalCount } } }", "first must be between 0 and 100"),
         ("{ viewer { applications(last: -1) { totalCount } } }", "last must be between 0 and 100"),
         ("{ viewer { incomingPhoneNumbers(first: 1, last: 1) { totalCount } } }", "give first or last, not both"),
         ('{ viewer { subaccounts(after: "nonsense") { totalCount } } }', "after is not a cursor of this connection"),
+        # A forged creation cursor with a UTC offset: rows hold naive UTC, no cursor has one.
+        (f'{{ viewer {{ applications(after: "{forged}") {{ totalCount }} }} }}', "after is not a cursor of this connection"),
         # A numbers cursor is no cursor of the subaccounts (another order, another kind of sid).
         (f'{{ viewer {{ subaccounts(before: "{number_cursor}") {{ totalCount }} }} }}',
          "before is not a cursor of this connection"),

@@ -90,10 +90,13 @@ def creation_cursors(prefix: str) -> Callable[[str, str], CreationKey]:
 
 
 def _moment(text: str) -> datetime | None:
+    """A creation date as cursors carry it: naive UTC, as rows store it (an offset would be
+    someone's own cursor, and PostgreSQL would refuse to compare it)."""
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
+    return moment if moment.tzinfo is None else None
 
 
 @strawberry.type(description="Where a page of a connection lies in the whole list.")
