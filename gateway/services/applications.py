@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.domain.errors import Conflict, InvalidParameter, NotFound
+from gateway.domain.errors import Conflict, InvalidParameter, NotFound, ServiceError
 from gateway.domain.ids import APPLICATION, is_sid, new_sid
 from gateway.domain.numbers import SortKey
 from gateway.domain.paging import CreationKey, Page
@@ -213,3 +213,15 @@ async def check_usable(
                 f"{{field}} {sid} is not an application of account {account.sid} or its parents",
                 field=column,
             )
+
+
+async def unusable_application(session: AsyncSession, account_sid: str, values: Mapping[str, Any]) -> ServiceError:
+    """Why a write naming applications broke a foreign key: one was deleted meanwhile
+    (InvalidParameter naming it, as if it had never existed), else a Conflict."""
+    account = await session.get(Account, account_sid)
+    if account is not None:
+        try:
+            await check_usable(session=session, account=account, values=values)
+        except InvalidParameter as error:
+            return error
+    return Conflict("a resource this change names was changed meanwhile; read it again and retry")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,7 +23,7 @@ from gateway.domain.route_families import APPLICATION_COLUMNS, ROUTE_SETTINGS
 from gateway.providers.base import Provider
 from gateway.services import validation
 from gateway.services.access import can_act_on, require_account, require_writable
-from gateway.services.applications import check_usable
+from gateway.services.applications import check_usable, unusable_application
 from gateway.services.carrier import ask
 from gateway.storage.database import Sessions
 from gateway.storage.tables import Account, IncomingPhoneNumber, utcnow
@@ -90,15 +91,19 @@ async def _plan(
 
 async def _write(db: Sessions, planned: _Update) -> IncomingPhoneNumber:
     async with db.session() as session:
-        written = await session.exec(
-            update(IncomingPhoneNumber)
-            .where(
-                col(IncomingPhoneNumber.sid) == planned.number_sid,
-                col(IncomingPhoneNumber.account_sid) == planned.account_sid,
-                col(IncomingPhoneNumber.status) == NumberStatus.ACTIVE.value,
+        try:
+            written = await session.exec(
+                update(IncomingPhoneNumber)
+                .where(
+                    col(IncomingPhoneNumber.sid) == planned.number_sid,
+                    col(IncomingPhoneNumber.account_sid) == planned.account_sid,
+                    col(IncomingPhoneNumber.status) == NumberStatus.ACTIVE.value,
+                )
+                .values(**planned.values, account_sid=planned.owner_sid, date_updated=utcnow())
             )
-            .values(**planned.values, account_sid=planned.owner_sid, date_updated=utcnow())
-        )
+        except IntegrityError:  # an application it names was deleted since it was checked
+            await session.rollback()
+            raise await unusable_application(session, planned.owner_sid, planned.values) from None
         if written.rowcount != 1:
             await session.rollback()
             raise await _changed_meanwhile(session, planned.number_sid)

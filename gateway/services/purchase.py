@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from gateway.domain.errors import (
+    Conflict,
     InvalidPhoneNumber,
     MissingPhoneNumber,
     NumberUnavailable,
@@ -34,11 +35,11 @@ from gateway.domain.errors import (
 )
 from gateway.domain.ids import PHONE_NUMBER, new_sid
 from gateway.domain.numbers import NumberStatus, NumberType, PurchaseRequest
-from gateway.domain.route_families import CAPABILITIES, CAPABILITY_COLUMNS, ROUTE_SETTINGS
+from gateway.domain.route_families import APPLICATION_COLUMNS, CAPABILITIES, CAPABILITY_COLUMNS, ROUTE_SETTINGS
 from gateway.providers.base import NumberUnavailableError, Provider, ProviderUnavailableError, Purchase, SearchFilters
 from gateway.services import idempotency, validation
 from gateway.services.access import require_account
-from gateway.services.applications import check_usable
+from gateway.services.applications import check_usable, unusable_application
 from gateway.services.carrier import ask, bounded
 from gateway.services.phone import ParsedNumber, area_code_country, parse_did
 from gateway.storage.database import Sessions
@@ -210,10 +211,17 @@ class _Order:
     async def reserve(self, number: IncomingPhoneNumber) -> bool:
         """Insert the row (pointing the key at it in the same commit); False if the number is taken."""
         async with self.db.session() as session:
+            # Read before a rollback can expunge the row.
+            account_sid, routes = number.account_sid, {column: getattr(number, column) for column in APPLICATION_COLUMNS}
             session.add(number)
             try:
                 await session.flush()
             except IntegrityError:
+                await session.rollback()
+                if any(routes.values()):  # or an application it names was deleted since it was checked
+                    error = await unusable_application(session, account_sid, routes)
+                    if not isinstance(error, Conflict):
+                        raise error from None
                 return False
             if self.claim is not None:
                 await idempotency.point_at(session, self.claim, number.sid)
