@@ -7,11 +7,14 @@ and running only the documents of the build's manifest (GATEWAY_GRAPHQL_DOCUMENT
 user with an e-mail, a password and twelve numbers (a page of ten and a second page) is
 made over REST; then Debian's headless Chromium goes through everything the app does:
 a wrong password, sign-in, both pages, search and purchase, userErrors next to their
-fields, a voice URL change, a release, sign-out (after which the token is refused), and a
-token revoked behind the app's back, which sends it back to the sign-in form.
+fields, a voice URL change, a release, live updates (a number bought, changed and released
+over REST shows up, changes and goes without a reload), sign-out (after which the token is
+refused and the websocket closed), and a token revoked behind the app's back, which sends
+it back to the sign-in form.
 
 Every request the page makes must stay on 127.0.0.1, every GraphQL request must name its
-document by `documentId` and carry no `query`, and the page must log no error.
+document by `documentId` and carry no `query` (over HTTP; over the websocket an empty one,
+as graphql-ws's payload has one), and the page must log no error.
 node_modules comes from `scripts/install-node-assets --with-codegen`; without it the test
 fails saying so (it never skips).
 """
@@ -34,7 +37,17 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import ConsoleMessage, Locator, Page, Request, Response, expect, sync_playwright
+from playwright.sync_api import (
+    ConsoleMessage,
+    Locator,
+    Page,
+    Request,
+    Response,
+    WebSocket,
+    WebSocketRoute,
+    expect,
+    sync_playwright,
+)
 
 from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN, numbers_path
 from tests.support.server import gateway_server
@@ -63,6 +76,8 @@ PASSWORD = "correct-horse-battery"
 FRIENDLY_NAME = "Web user"
 #: twelve numbers: the app's page of ten, then a second page of two
 OWNED = [f"+1415555{n:04d}" for n in range(100, 112)]
+#: bought over REST while the app is open; it sorts first, so it must not simply be appended
+ELSEWHERE = "+14155550099"
 #: Chromium's own line for a response with an error status; expected for the 401s below
 HTTP_401_LINE = "Failed to load resource: the server responded with a status of 401"
 
@@ -156,14 +171,29 @@ def test_the_example_app_runs_against_the_gateway_from_another_origin(tmp_path: 
         }
     ) as gateway_process:
         gateway = gateway_process.url
+        ws_url = f"{gateway.replace('http', 'ws', 1)}/graphql"
         user_sid = arrange_user(gateway)
 
         requests: list[str] = []
         graphql_bodies: list[dict[str, Any]] = []
         problems: list[str] = []
+        sockets: list[WebSocket] = []
+        #: graphql-transport-ws messages the page sent, by type (connection_init, subscribe, …)
+        frames: dict[str, list[Any]] = {}
 
         def is_graphql(response: Response) -> bool:
             return response.url == f"{gateway}/graphql" and response.request.method == "POST"
+
+        def on_websocket(socket: WebSocket) -> None:
+            # Playwright's routes do not see websockets: record them here.
+            sockets.append(socket)
+            requests.append(socket.url)
+
+            def on_frame(payload: str | bytes) -> None:
+                message = json.loads(payload)
+                frames.setdefault(message["type"], []).append(message.get("payload"))
+
+            socket.on("framesent", on_frame)
 
         def on_console(message: ConsoleMessage) -> None:
             if message.type != "error":
@@ -194,6 +224,7 @@ def test_the_example_app_runs_against_the_gateway_from_another_origin(tmp_path: 
                 page = context.new_page()
                 page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
                 page.on("console", on_console)
+                page.on("websocket", on_websocket)
                 page.on("dialog", lambda dialog: problems.append(f"dialog: {dialog.type} {dialog.message}"))
 
                 # A link cannot point the sign-in form (and so the password) at another server.
@@ -282,8 +313,33 @@ def test_the_example_app_runs_against_the_gateway_from_another_origin(tmp_path: 
                 expect(number_item(page, OWNED[1])).to_have_count(0)
                 expect(page.get_by_text("12 of 12 shown")).to_be_visible()
 
-                # --- sign out ---------------------------------------------------------------
-                page.get_by_role("button", name="Sign out").click()
+                # --- live: a number bought, changed and released elsewhere (REST) -------------
+                expect(live(page)).to_have_text("live")
+                held_now = sorted([OWNED[0], *OWNED[2:], chosen])
+                with httpx.Client(base_url=gateway, auth=(EMAIL, PASSWORD), timeout=30) as http:
+                    bought = http.post(f"{numbers_path(user_sid)}.json", data={"PhoneNumber": ELSEWHERE})
+                    assert bought.status_code == 200, bought.text
+                    elsewhere = numbers_path(user_sid, f"/{bought.json()['sid']}.json")
+                    expect(headings).to_have_text(sorted([*held_now, ELSEWHERE]))
+                    expect(page.get_by_text("13 of 13 shown")).to_be_visible()
+
+                    changed = http.post(
+                        elsewhere, data={"FriendlyName": "Front desk", "VoiceUrl": "https://example.com/front-desk"}
+                    )
+                    assert changed.status_code == 200, changed.text
+                    details = number_item(page, ELSEWHERE).locator(".details")
+                    expect(details).to_have_text("Front desk · calls go to https://example.com/front-desk")
+
+                    released = http.delete(elsewhere)
+                    assert released.status_code == 204, released.text
+                    expect(number_item(page, ELSEWHERE)).to_have_count(0)
+                    expect(headings).to_have_text(held_now)
+                    expect(page.get_by_text("12 of 12 shown")).to_be_visible()
+
+                # --- sign out: the token revoked, the websocket closed -------------------------
+                assert len(sockets) == 1, [socket.url for socket in sockets]
+                with sockets[0].expect_event("close"):
+                    page.get_by_role("button", name="Sign out").click()
                 expect(page.get_by_text("Signed out.")).to_be_visible()
                 expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
@@ -291,13 +347,43 @@ def test_the_example_app_runs_against_the_gateway_from_another_origin(tmp_path: 
                 with page.expect_response(is_graphql) as signed_in_again:
                     sign_in(page, EMAIL, PASSWORD)
                 second_token: str = signed_in_again.value.json()["data"]["createAccessToken"]["accessToken"]
-                # The first page in before the token goes, so the click below is the next request.
+                # The first page in, and the websocket signed in, before the token goes, so the
+                # click below is the next request.
                 expect(number_item(page, OWNED[0])).to_be_visible()
+                expect(live(page)).to_have_text("live")
                 revoked = graphql_as(gateway, second_token, document_ids["SignOut"])
                 assert revoked.status_code == 200 and revoked.json()["data"]["revokeAccessToken"]["userErrors"] == []
-                number_item(page, OWNED[0]).get_by_role("button", name="Save").click()
+                assert len(sockets) == 2, [socket.url for socket in sockets]
+                with sockets[1].expect_event("close"):
+                    number_item(page, OWNED[0]).get_by_role("button", name="Save").click()
                 expect(page.get_by_text("Your session has ended")).to_be_visible()
                 expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+                # --- the gateway closing the websocket -----------------------------------------
+                # Another page, whose socket Playwright relays so that the test can close the
+                # page's side with the gateway's codes: after 4503 (the gateway lost its event
+                # feed) and 4429 (the page fell behind) it reads the first page again and goes
+                # on; 4401 (the credentials stopped holding) ends the session.
+                relayed: list[WebSocketRoute] = []
+
+                def relay(socket: WebSocketRoute) -> None:
+                    relayed.append(socket)
+                    socket.connect_to_server()
+
+                other = context.new_page()
+                other.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+                other.on("console", on_console)
+                other.route_web_socket(ws_url, relay)
+                other.goto(f"{app}/?gateway={gateway}", wait_until="load")
+                sign_in(other, EMAIL, PASSWORD)
+                expect(live(other)).to_have_text("live")
+                for code in (4503, 4429):
+                    with other.expect_request(lambda request: operation(request) == "Numbers"):
+                        relayed[-1].close(code=code, reason="closed by the test")
+                    expect(live(other)).to_have_text("live")
+                assert len(relayed) == 3, relayed
+                relayed[-1].close(code=4401, reason="the credentials no longer hold; sign in again")
+                expect(other.get_by_text("Your session has ended")).to_be_visible()
             finally:
                 browser.close()
 
@@ -326,7 +412,25 @@ def test_the_example_app_runs_against_the_gateway_from_another_origin(tmp_path: 
     assert sent == {
         "SignIn", "Numbers", "AvailableNumbers", "PurchaseNumber", "UpdateVoiceUrl", "ReleaseNumber", "SignOut"
     }, sent
+
+    # The websocket: one per session, at the gateway's /graphql, signed in with the
+    # session's token, subscribing by documentId with no query text.
+    assert [socket.url for socket in sockets] == [ws_url] * 2
+    assert frames["connection_init"] == [
+        {"Authorization": f"Bearer {access_token}"}, {"Authorization": f"Bearer {second_token}"}
+    ], frames["connection_init"]
+    assert len(frames["subscribe"]) == 2, frames["subscribe"]
+    for payload in frames["subscribe"]:
+        assert payload["query"] == "" and payload["documentId"] == document_ids["NumberEvents"], payload
     assert not problems, "\n".join(problems)
+
+
+def operation(request: Request) -> str | None:
+    """The operationName of a GraphQL request the page sends."""
+    if request.method != "POST" or not request.url.endswith("/graphql"):
+        return None
+    body = json.loads(request.post_data or "null")
+    return body.get("operationName") if isinstance(body, dict) else None
 
 
 def operation_name(document: str) -> str:
@@ -345,6 +449,11 @@ def sign_in(page: Page, email: str, password: str) -> None:
 def numbers(page: Page) -> Locator:
     """The list of the account's numbers (not the carrier's offer)."""
     return page.get_by_role("list", name="Your numbers")
+
+
+def live(page: Page) -> Locator:
+    """The live-updates indicator next to the signed-in account."""
+    return page.locator("header").get_by_role("status")
 
 
 def number_item(page: Page, phone_number: str) -> Locator:

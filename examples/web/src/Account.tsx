@@ -4,7 +4,7 @@ import { Problems } from "./fields";
 import { SignOutDocument } from "./gql/graphql";
 import { BuyNumber } from "./BuyNumber";
 import { NumberItem } from "./NumberItem";
-import { useNumbers } from "./numbers";
+import { type Live, useNumbers } from "./numbers";
 import { type Session, useRun } from "./session";
 
 interface Props {
@@ -16,7 +16,7 @@ interface Props {
 /** The signed-in page: the account's numbers, buying one, signing out. */
 export function Account({ session, onSignedOut }: Props) {
   const run = useRun();
-  const numbers = useNumbers();
+  const numbers = useNumbers(session.account.sid);
   const [signingOut, setSigningOut] = useState(false);
   const { list } = numbers;
 
@@ -45,7 +45,8 @@ export function Account({ session, onSignedOut }: Props) {
     <main>
       <header>
         <p>
-          Signed in as <strong>{session.account.friendlyName}</strong> <code>{session.account.sid}</code>
+          Signed in as <strong>{session.account.friendlyName}</strong> <code>{session.account.sid}</code>{" "}
+          <LiveIndicator live={numbers.live} />
         </p>
         <button type="button" onClick={signOut} disabled={signingOut}>
           Sign out
@@ -73,5 +74,16 @@ export function Account({ session, onSignedOut }: Props) {
         )}
       </section>
     </main>
+  );
+}
+
+const LIVE_LABELS = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", off: "not live" };
+
+/** Whether the list follows the gateway's changes as they happen. */
+function LiveIndicator({ live }: { live: Live }) {
+  return (
+    <small class={`live ${live.state}`} role="status" title={live.state === "off" ? live.why : "Live updates"}>
+      {LIVE_LABELS[live.state]}
+    </small>
   );
 }

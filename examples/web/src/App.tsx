@@ -1,7 +1,8 @@
-import { useCallback, useMemo, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { Account } from "./Account";
 import { bearerAuthorization, execute, Unauthenticated } from "./client";
-import { type Run, RunContext, type Session } from "./session";
+import { connectLive } from "./live";
+import { type Run, type Session, type SignedIn, SignedInContext } from "./session";
 import { SignIn } from "./SignIn";
 
 const SESSION_ENDED = "Your session has ended (the access token expired or was revoked): sign in again.";
@@ -28,12 +29,28 @@ export function App({ gateway }: { gateway: string }) {
     setSession(null);
     setNotice(why);
   }, []);
-  const run = useMemo(
-    () => (session === null ? null : runAs(gateway, session.accessToken, () => end(SESSION_ENDED))),
-    [gateway, session, end],
+  const signedIn = useMemo((): SignedIn | null => {
+    if (session === null) {
+      return null;
+    }
+    const ended = () => end(SESSION_ENDED);
+    return {
+      run: runAs(gateway, session.accessToken, ended),
+      // Creating the client opens nothing: graphql-ws connects once the list subscribes.
+      live: connectLive(gateway, session.accessToken, ended),
+    };
+  }, [gateway, session, end]);
+  // The session's websocket closes with it (sign-out, a 401, a 4401).
+  useEffect(
+    () => () => {
+      // Disposing of a socket that is still connecting waits for it, and rejects if it
+      // never opens: then there is nothing left to close.
+      Promise.resolve(signedIn?.live.dispose()).catch(() => {});
+    },
+    [signedIn],
   );
 
-  if (session === null || run === null) {
+  if (session === null || signedIn === null) {
     return (
       <SignIn
         gateway={gateway}
@@ -46,8 +63,8 @@ export function App({ gateway }: { gateway: string }) {
     );
   }
   return (
-    <RunContext.Provider value={run}>
+    <SignedInContext.Provider value={signedIn}>
       <Account session={session} onSignedOut={end} />
-    </RunContext.Provider>
+    </SignedInContext.Provider>
   );
 }

@@ -10,7 +10,7 @@ const VOICE_URL = "input.voice.url";
 interface Props {
   number: PhoneNumber;
   onChanged: (number: PhoneNumber) => void;
-  onReleased: (sid: string) => void;
+  onReleased: (number: PhoneNumber) => void;
 }
 
 /** One number: its voice URL to change, and a release that asks once more first. */
@@ -53,7 +53,7 @@ export function NumberItem({ number, onChanged, onReleased }: Props) {
     try {
       const { releaseNumber } = await run(ReleaseNumberDocument, { sid: number.sid });
       if (releaseNumber.releasedSid) {
-        onReleased(releaseNumber.releasedSid); // the list drops this item
+        onReleased(number); // the list drops this item
       } else {
         setErrors(new PlacedErrors(releaseNumber.userErrors));
       }

@@ -87,11 +87,15 @@ export async function execute<TResult, TVariables>(
 }
 
 /**
- * A production build names each document by its sha256 only (a gateway started with
- * GATEWAY_GRAPHQL_DOCUMENTS runs nothing else); `npm run dev` sends the text, so an
+ * What names a document to the gateway, over HTTP and in a websocket's subscribe message
+ * alike. A production build names each document by its sha256 only (a gateway started
+ * with GATEWAY_GRAPHQL_DOCUMENTS runs nothing else); `npm run dev` sends the text, so an
  * operation edited in src/operations.graphql runs without re-deploying the manifest.
  */
-function requestBody<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables) {
+export function requestBody<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+) {
   const text = document.toString();
   // Codegen prints each document starting with its operation: name it for the gateway's logs.
   const operationName = /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(text)?.[1];

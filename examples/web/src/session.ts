@@ -1,3 +1,4 @@
+import type { Client } from "graphql-ws";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { TypedDocumentString } from "./gql/graphql";
@@ -17,12 +18,23 @@ export type Run = <TResult, TVariables>(
   variables: TVariables,
 ) => Promise<TResult>;
 
-export const RunContext = createContext<Run | null>(null);
-
-export function useRun(): Run {
-  const run = useContext(RunContext);
-  if (run === null) {
-    throw new Error("useRun() outside a signed-in session");
-  }
-  return run;
+/** What the signed-in page reaches the gateway with, both as the session's account. */
+export interface SignedIn {
+  run: Run;
+  /** Subscriptions over the websocket (live.ts); closed when the session ends. */
+  live: Client;
 }
+
+export const SignedInContext = createContext<SignedIn | null>(null);
+
+function useSignedIn(): SignedIn {
+  const signedIn = useContext(SignedInContext);
+  if (signedIn === null) {
+    throw new Error("useRun() or useLive() outside a signed-in session");
+  }
+  return signedIn;
+}
+
+export const useRun = (): Run => useSignedIn().run;
+
+export const useLive = (): Client => useSignedIn().live;
