@@ -45,7 +45,7 @@ class NewAccessToken:
 
 
 def parse_ttl(raw: int | str | None, *, field: str = "ttl") -> int:
-    if raw is None or raw == "":
+    if raw is None:  # absent; an empty value is no number of seconds
         return DEFAULT_TTL
     text = str(raw).strip()
     ttl = int(text) if not isinstance(raw, bool) and text.isascii() and text.isdigit() else 0
