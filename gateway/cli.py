@@ -138,6 +138,7 @@ async def _reconcile(settings: Settings, grace: float | None) -> int:
     from datetime import timedelta
 
     from gateway.assembly import build_provider
+    from gateway.services.events import prune_events
     from gateway.services.reconcile import reconcile
 
     async def run(database: Database) -> int:
@@ -149,6 +150,7 @@ async def _reconcile(settings: Settings, grace: float | None) -> int:
             )
         finally:
             await provider.aclose()
+        await prune_events(database)  # what the server's periodic task does alongside
         print(f"settled {report.settled}: activated {len(report.activated)}, removed {len(report.removed)}, "
               f"released {len(report.released)}; left {len(report.left)}")
         for phone_number in report.activated:
