@@ -1,17 +1,22 @@
 """The ASGI view at /graphql: Strawberry's view with the gateway's context and refusals.
 
-- Every operation needs HTTP Basic credentials (401 with the Restcomm realm, 403 for
-  an account that is not active, 503 with Retry-After when no database connection is
-  free), checked before anything runs.
-- The GraphiQL page (GET with `Accept: text/html` and no query) is served without
-  credentials: it is static and holds no data; its requests then authenticate.
+- Every operation needs credentials, HTTP Basic or a Bearer access token (401 with the
+  challenge `web.credentials.challenge` picks, 403 for an account that is not active,
+  503 with Retry-After when no database connection is free), checked before anything
+  runs. Websockets (subscriptions) sign in at connection_init (`graphql.websocket`).
+- The GraphiQL page (a browser's GET: HTML preferred, with no query or a share link's
+  query) is served without credentials: it is static and holds no data.
+- The document may be persisted (`services.persisted_documents`): an APQ hash or a
+  `documentId`; with trusted documents configured, only those run.
 - Hostile requests are refused with a 4xx before execution: a body over
   `web.body.MAX_BODY` (413, streamed bodies included), JSON that does not parse
-  (orjson: invalid UTF-8, lone surrogates, nesting over 1,024), variables nested deeper
-  than `MAX_VARIABLE_DEPTH` or holding characters no text may hold, a query string that
+  (orjson: invalid UTF-8, lone surrogates, nesting over 1,024), variables nested too
+  deep or holding characters no text may hold (`request_checks`), a query string that
   is not valid UTF-8. Several operations without `operationName` are refused by the
   schema (`schema.OperationNameRequired`).
-- Mutations over GET: 405 with `Allow: POST` (GraphQL over HTTP).
+- Mutations over GET: 405 with `Allow: POST`; `OPTIONS` answers 204 with `Allow`.
+- `Accept: application/graphql-response+json` gets that media type, and 400 for a
+  document that did not parse or validate (GraphQL over HTTP).
 - Transport errors answer JSON `{"errors": [...]}`, not plain text; an unexpected
   failure outside execution is logged and answered 500 with the request id; a client
   that went away is no error (the access log says 499).
@@ -52,9 +57,9 @@ from gateway.web.context import request_database, request_id
 log = logging.getLogger("gateway.graphql")
 
 
-
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     graphql_transport_ws_handler_class = websocket.GatewayTransportWS
+
     def __init__(self, schema: Any = None) -> None:
         super().__init__(
             schema or default_schema, graphql_ide="graphiql", allow_queries_via_get=True,
