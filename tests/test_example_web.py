@@ -24,7 +24,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -50,6 +49,7 @@ from playwright.sync_api import (
 )
 
 from tests.support.accounts import ADMIN_SID, ADMIN_TOKEN, numbers_path
+from tests.support.browser import CHROMIUM_ARGS, LOCAL_HOSTS, assert_loopback_only, chromium_path
 from tests.support.server import gateway_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.one_database]
@@ -60,16 +60,6 @@ DIST = WEB / "dist"
 #: client-preset's trusted-documents manifest (hash -> document), written by codegen
 MANIFEST = WEB / "src" / "gql" / "persisted-documents.json"
 ACCOUNTS = "/restcomm/2012-04-24/Accounts.json"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1"}
-NON_NETWORK_SCHEMES = {"data", "blob", "about", "chrome-error"}
 
 EMAIL = "web.user@example.com"
 PASSWORD = "correct-horse-battery"
@@ -80,18 +70,6 @@ OWNED = [f"+1415555{n:04d}" for n in range(100, 112)]
 ELSEWHERE = "+14155550099"
 #: Chromium's own line for a response with an error status; expected for the 401s below
 HTTP_401_LINE = "Failed to load resource: the server responded with a status of 401"
-
-
-def chromium_path() -> str:
-    """Debian's Chromium. Missing: the test FAILS (never skips) and says what to run."""
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail(
-            "Chromium is not installed: run scripts/ensure-system-packages "
-            "(as root it runs `apt-get install -y chromium`)",
-            pytrace=False,
-        )
-    return path
 
 
 def build_app() -> None:
@@ -399,11 +377,7 @@ def test_the_example_app_runs_against_the_gateway_from_another_origin(tmp_path: 
         assert held[OWNED[0]]["voice_url"] == "https://example.com/voice"
 
     assert requests, "the browser made no request at all"
-    away = [
-        url for url in requests
-        if urlsplit(url).scheme not in NON_NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
-    assert not away, "requests left 127.0.0.1:\n" + "\n".join(away)
+    assert_loopback_only(requests)
     assert graphql_bodies, "the app sent no GraphQL request"
     for body in graphql_bodies:
         # A production build names its documents; the gateway holds their text.

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import shutil
 import socket
 import threading
 import time
@@ -45,42 +44,12 @@ from gateway.app import asgi
 from gateway.graphql import ide
 from gateway.settings import Settings
 from tests.support.accounts import ADMIN_EMAIL, ADMIN_SID, ADMIN_TOKEN
+from tests.support.browser import CHROMIUM_ARGS, LOCAL_HOSTS, assert_loopback_only, chromium_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 pytestmark = pytest.mark.slow  # a system test: `-m 'not slow'` skips it locally
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1"}
-NON_NETWORK_SCHEMES = {"data", "blob", "about", "chrome-error"}
-
-
-def chromium_path() -> str:
-    """Debian's Chromium. Missing: the test FAILS (never skips) and says what to run."""
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail(
-            "Chromium is not installed: run scripts/ensure-system-packages "
-            "(as root it runs `apt-get install -y chromium`)",
-            pytrace=False,
-        )
-    return path
-
-
-def assert_loopback_only(urls: list[str]) -> None:
-    away = [
-        url for url in urls
-        if urlsplit(url).scheme not in NON_NETWORK_SCHEMES and urlsplit(url).hostname not in LOCAL_HOSTS
-    ]
-    assert not away, "requests left 127.0.0.1 (the IDE must not use a CDN):\n" + "\n".join(away)
 
 
 class ThreadedServer:
@@ -131,7 +100,7 @@ class Browsing:
 
     def assert_clean(self) -> None:
         assert self.requests, "the browser made no request at all"
-        assert_loopback_only(self.requests)
+        assert_loopback_only(self.requests, " (the IDE must not use a CDN)")
         status, content_type = self.responses.get(("GET", "/graphql"), (0, ""))
         assert status == 200 and content_type.startswith("text/html"), (status, content_type)
         # The page is served without credentials (the browser had none to send yet).
@@ -213,7 +182,7 @@ def test_graphiql_runs_a_query_in_chromium_without_leaving_loopback(gateway_url:
         page = seen.page
         page.goto(f"{gateway_url}/graphql", wait_until="load")
         # By "load" every <script> and <link> has been requested: a CDN reference shows here.
-        assert_loopback_only(seen.requests)
+        assert_loopback_only(seen.requests, " (the IDE must not use a CDN)")
         editor = page.locator(".graphiql-query-editor")
         editor.wait_for(state="visible", timeout=20_000)
         assert "viewer" in editor_text(editor)  # the default query, as no link gave one
