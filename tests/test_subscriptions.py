@@ -221,6 +221,24 @@ async def test_events_reach_subscribers_of_another_instance_once_and_in_order(po
                             "RELEASED https://example.com/2"]
                 assert heard == {number: expected for number in phone_numbers}
 
+                # And through B's GraphQL: a purchase, then a transfer to a subaccount.
+                child = (await b.post(f"{BASE}/Accounts.json", data={"EmailAddress": "kid@example.com"})).json()
+                bought = await b.post("/graphql", json={"query": 'mutation { purchaseNumber(input: {phoneNumber:'
+                                                        ' "+15105550330"}) { incomingPhoneNumber { sid } } }'})
+                sid = bought.json()["data"]["purchaseNumber"]["incomingPhoneNumber"]["sid"]
+                moved = await b.post("/graphql", json={
+                    "query": "mutation($sid: ID!, $to: ID!) { transferNumber(input: {sid: $sid, toAccountSid: $to})"
+                             " { userErrors { message } } }", "variables": {"sid": sid, "to": child["sid"]}})
+                assert moved.json()["data"]["transferNumber"]["userErrors"] == []
+                events = [await subscriber.next_event(), await subscriber.next_event()]
+                assert [(e["type"], e["number"]["sid"], e["accountSid"]) for e in events] == [
+                    ("PURCHASED", sid, ADMIN_SID), ("TRANSFERRED", sid, child["sid"])]
+                # Closing the subaccount releases its number: heard as any release.
+                closed = await b.post(f"{BASE}/Accounts/{child['sid']}.json", data={"Status": "closed"})
+                assert closed.status_code == 200
+                event = await subscriber.next_event()
+                assert (event["type"], event["number"]["sid"], event["accountSid"]) == ("RELEASED", sid, child["sid"])
+
 
 @pytest.mark.one_database
 async def test_subscribe_messages_pass_the_http_checks_and_trusted_documents(
