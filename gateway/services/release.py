@@ -12,7 +12,7 @@ changes (update, transfer, another release) with 409; the reconciler finishes it
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import col
@@ -39,12 +39,15 @@ async def release_number(
         if number.is_sip:  # no carrier involved
             await _delete(session, number_sid, _ACTIVE)
             return number
+        # Read before the claim: its UPDATE synchronizes the row loaded in this session.
+        unchanged_since = number.date_updated
         if not await claim(session, provider, number_sid):
             # Another request got there first: it is either gone or still going.
             if await session.get(IncomingPhoneNumber, number_sid, populate_existing=True) is None:
                 raise _gone(number_sid)
             raise release_under_way(number.phone_number)
-    failure = await cancel_claimed(db, provider, number_sid, number.phone_number, retry_is_the_clients=True)
+    failure = await cancel_claimed(db, provider, number_sid, number.phone_number, retry_is_the_clients=True,
+                                   unchanged_since=unchanged_since)
     if failure is not None:
         raise ProviderUnavailable(
             f"the carrier did not confirm the release of {number.phone_number}; "
@@ -61,7 +64,8 @@ async def claim(session: AsyncSession, provider: Provider, number_sid: str) -> b
 
 
 async def cancel_claimed(
-    db: Sessions, provider: Provider, number_sid: str, phone_number: str, *, retry_is_the_clients: bool
+    db: Sessions, provider: Provider, number_sid: str, phone_number: str, *, retry_is_the_clients: bool,
+    unchanged_since: datetime | None = None,
 ) -> ProviderUnavailableError | None:
     """Ask the carrier to cancel a claimed number, with no session held, then settle it:
     deleted once the carrier confirms (or no longer has it for us); otherwise the failure.
@@ -69,7 +73,8 @@ async def cancel_claimed(
     When the carrier certainly did nothing, `retry_is_the_clients` puts the number back to
     `active` for the client to retry; without it the number stays `releasing`, due at once,
     and the reconciler cancels it again. When the outcome is unknown it is the reconciler's
-    either way.
+    either way. Put back, it gets `unchanged_since` as its date_updated again: a release
+    that did not happen changed nothing a client sees.
     """
     try:
         await bounded(provider, provider.cancel(phone_number), what="the release", changes_state=True)
@@ -80,7 +85,8 @@ async def cancel_claimed(
             if failure.outcome_unknown or not retry_is_the_clients:
                 await _transition(session, number_sid, _RELEASING, _RELEASING, outcome_due_at=utcnow())
             else:
-                await _transition(session, number_sid, _RELEASING, _ACTIVE, outcome_due_at=None)
+                restored = {"date_updated": unchanged_since} if unchanged_since is not None else {}
+                await _transition(session, number_sid, _RELEASING, _ACTIVE, outcome_due_at=None, **restored)
         return failure
     async with db.session() as session:
         # No row left means a reconciler confirmed this very release first: released all the same.
@@ -92,7 +98,7 @@ async def _transition(session: AsyncSession, number_sid: str, before: str, after
     changed = await session.exec(
         update(IncomingPhoneNumber)
         .where(col(IncomingPhoneNumber.sid) == number_sid, col(IncomingPhoneNumber.status) == before)
-        .values(status=after, date_updated=utcnow(), **values)
+        .values(status=after, **{"date_updated": utcnow(), **values})
     )
     await session.commit()
     return bool(changed.rowcount == 1)

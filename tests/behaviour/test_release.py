@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from gateway.domain.errors import ErrorCode
 from gateway.providers.sandbox import MAGIC_RELEASE_FAILS
 from gateway.storage.tables import IncomingPhoneNumber
 from tests.support.accounts import Credentials
 from tests.support.frontends import Frontend
+from tests.support.rest import set_dates
 
 NUMBER = "+15105555555"
 E = ErrorCode
@@ -33,7 +36,10 @@ async def test_release_and_buy_again(frontend: Frontend, admin: Credentials, mak
 async def test_a_release_the_carrier_does_not_confirm_keeps_the_number(
     frontend: Frontend, admin: Credentials, sessionmaker
 ) -> None:
-    kept = (await frontend.purchase(admin, phone_number=MAGIC_RELEASE_FAILS)).ok()
+    bought = (await frontend.purchase(admin, phone_number=MAGIC_RELEASE_FAILS)).ok()
+    # Aged, so a date_updated moved by the release that did not happen shows (second resolution).
+    await set_dates(sessionmaker, bought["sid"], updated=datetime(2026, 1, 1))
+    kept = await frontend.get(admin, bought["sid"])
     refusal = (await frontend.release(admin, kept["sid"])).refused(E.PROVIDER_UNAVAILABLE, None, MAGIC_RELEASE_FAILS)
     assert "retry" in refusal.message, refusal
     assert await frontend.get(admin, kept["sid"]) == kept
