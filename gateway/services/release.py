@@ -39,7 +39,6 @@ async def release_number(
         if number.is_sip:  # no carrier involved
             await _delete(session, number_sid, _ACTIVE)
             return number
-        # Read before the claim: its UPDATE synchronizes the row loaded in this session.
         unchanged_since = number.date_updated
         if not await claim(session, provider, number_sid):
             # Another request got there first: it is either gone or still going.
@@ -99,6 +98,9 @@ async def _transition(session: AsyncSession, number_sid: str, before: str, after
         update(IncomingPhoneNumber)
         .where(col(IncomingPhoneNumber.sid) == number_sid, col(IncomingPhoneNumber.status) == before)
         .values(status=after, **{"date_updated": utcnow(), **values})
+        # Rows loaded in this session keep what they were read as: the release answers the
+        # number as it was just before, not mid-release.
+        .execution_options(synchronize_session=False)
     )
     await session.commit()
     return bool(changed.rowcount == 1)

@@ -15,9 +15,13 @@ NUMBER = "+15105555555"
 E = ErrorCode
 
 
-async def test_release_and_buy_again(frontend: Frontend, admin: Credentials, make_account) -> None:
+async def test_release_and_buy_again(frontend: Frontend, admin: Credentials, make_account, sessionmaker) -> None:
     number = (await frontend.purchase(admin, phone_number=NUMBER)).ok()
     sip = (await frontend.purchase(admin, phone_number="1234", is_sip=True)).ok()
+    # Aged, so a date_updated moved by the release itself shows (second resolution).
+    for aged in (number, sip):
+        await set_dates(sessionmaker, aged["sid"], updated=datetime(2026, 1, 1))
+    number, sip = await frontend.get(admin, number["sid"]), await frontend.get(admin, sip["sid"])
     stranger = await make_account(None)
     (await frontend.release(stranger, number["sid"])).refused(frontend.someone_elses, "sid")
     for bought in (number, sip):
