@@ -32,3 +32,16 @@ def problem_in(value: Any, path: str, depth: int) -> str | None:
             if found := problem_in(item, f"{path}[{index}]", depth + 1):
                 return found
     return None
+
+
+def problem_in_request(
+    query: str | None, variables: Any, extensions: Any, operation_name: Any,
+) -> str | None:
+    """What makes a request's document, variables, extensions or operation name
+    unacceptable (HTTP and websocket subscribes alike), or None."""
+    if query is not None and (problem := forbidden_in_document(query)):
+        return f"the query must not contain {problem}"
+    for name, value in (("variables", variables), ("extensions", extensions), ("operationName", operation_name)):
+        if (problem := problem_in(value, name, 0)) is not None:
+            return problem
+    return None

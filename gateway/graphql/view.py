@@ -46,7 +46,7 @@ from gateway.domain.errors import ServiceError
 from gateway.graphql import ide, websocket
 from gateway.graphql.context import GraphQLContext, build_context
 from gateway.graphql.permissions import AuthenticationFailed, authenticate_request
-from gateway.graphql.request_checks import forbidden_in_document, problem_in
+from gateway.graphql.request_checks import problem_in_request
 from gateway.graphql.schema import UNEXPECTED
 from gateway.graphql.schema import schema as default_schema
 from gateway.services.persisted_documents import DocumentRefused, resolve_document
@@ -147,12 +147,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         parsed = await super().parse_http_body(request)
         for data in parsed if isinstance(parsed, list) else [parsed]:
-            if data.query is not None and (problem := forbidden_in_document(data.query)):
-                raise HTTPException(400, f"the query must not contain {problem}")
-            for name, value in (("variables", data.variables), ("extensions", data.extensions),
-                                ("operationName", data.operation_name)):
-                if (problem := problem_in(value, name, 0)) is not None:
-                    raise HTTPException(400, problem)
+            problem = problem_in_request(data.query, data.variables, data.extensions, data.operation_name)
+            if problem is not None:
+                raise HTTPException(400, problem)
         return parsed
 
     async def _document(self, request: Request, data: GraphQLRequestData) -> str | None:

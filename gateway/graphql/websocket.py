@@ -26,7 +26,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 from gateway.domain.errors import ServiceError
 from gateway.graphql.context import GraphQLContext
 from gateway.graphql.loaders import create_loaders
-from gateway.graphql.request_checks import forbidden_in_document, problem_in
+from gateway.graphql.request_checks import problem_in_request
 from gateway.services.persisted_documents import DocumentRefused, resolve_document
 from gateway.web.credentials import authenticate_request, own_origins
 
@@ -100,11 +100,9 @@ class GatewayTransportWS(BaseGraphQLTransportWSHandler[GraphQLContext, None]):
                 raise DocumentRefused(f"{name} must be a string", "BAD_REQUEST")
         if extensions is not None and not isinstance(extensions, dict):
             raise DocumentRefused("extensions must be an object", "BAD_REQUEST")
-        if query is not None and (problem := forbidden_in_document(query)):
-            raise DocumentRefused(f"the query must not contain {problem}", "BAD_REQUEST")
-        for name, value in (("variables", payload.get("variables")), ("extensions", extensions)):
-            if (problem := problem_in(value, name, 0)) is not None:
-                raise DocumentRefused(problem, "BAD_REQUEST")
+        problem = problem_in_request(query, payload.get("variables"), extensions, payload.get("operationName"))
+        if problem is not None:
+            raise DocumentRefused(problem, "BAD_REQUEST")
         state = self.context.request.app.state
         return await resolve_document(
             db=self.context.db, query=query, extensions=extensions, document_id=document_id,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.web.accept import quality_of
+
 JSON_SUFFIX = ".json"
 
 
@@ -38,18 +40,11 @@ def wants_json(request: Request) -> bool:
         media, *parameters = (part.strip() for part in item.split(";"))
         if "json" not in media and "xml" not in media:
             continue
-        quality = next((_quality(p[2:]) for p in parameters if p.startswith("q=")), 1.0)
+        quality = next((quality_of(p[2:]) for p in parameters if p.startswith("q=")), 1.0)
         candidate = (quality, -position, "json" in media)
         if quality > 0 and (best is None or candidate > best):
             best = candidate
     return best is not None and best[2]
-
-
-def _quality(text: str) -> float:
-    try:
-        return min(max(float(text), 0.0), 1.0)
-    except ValueError:
-        return 0.0
 
 
 def client_path(request: Request) -> str:

@@ -23,10 +23,10 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.domain.accounts import AccountRole
 from gateway.domain.errors import Forbidden, InvalidParameter, NotFound, TooManyRequests
 from gateway.domain.ids import ACCESS_TOKEN, is_sid, new_sid
-from gateway.services.access import can_act_on, require_account
+from gateway.services.access import require_account
+from gateway.services.api_keys import may_manage
 from gateway.storage.database import Sessions
 from gateway.storage.secret_hashes import sha256_hex
 from gateway.storage.tables import AccessToken, Account, utcnow
@@ -102,7 +102,8 @@ async def revoke_access_token(
     *, db: Sessions, caller: Account, token_sid: str | None, current_token_sid: str | None,
     account_sid: str | None = None,
 ) -> AccessToken:
-    """End a token of the caller's (or, for an Administrator, of an account below it);
+    """End a token of the caller's (or, for an Administrator, of an account below it:
+    who may manage an account's keys may end its tokens);
     no sid: the token the request itself carries (signing out)."""
     sid = token_sid if token_sid is not None else current_token_sid
     if sid is None:
@@ -113,16 +114,12 @@ async def revoke_access_token(
         record = await session.get(AccessToken, sid) if is_sid(sid, ACCESS_TOKEN) else None
         owner = await session.get(Account, record.account_sid) if record is not None else None
         if (record is None or owner is None or account_sid not in (None, owner.sid)
-                or not _may_revoke(caller, owner)):
+                or not may_manage(caller, owner, with_api_key=False)):
             where = f" in account {account_sid}" if account_sid is not None else ""
             raise NotFound(f"no access token {sid[:40]}{where}", field="sid")
         await session.exec(delete(AccessToken).where(col(AccessToken.sid) == record.sid))
         await session.commit()
     return record
-
-
-def _may_revoke(caller: Account, owner: Account) -> bool:
-    return owner.sid == caller.sid or (can_act_on(caller, owner) and caller.role == AccountRole.ADMINISTRATOR.value)
 
 
 async def end_access_tokens(session: AsyncSession, account: Account, *, subtree: bool) -> None:
