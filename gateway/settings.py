@@ -42,6 +42,8 @@ class Settings:
     cors_origins: frozenset[str] = frozenset()
     #: a trusted-documents manifest (hash -> document); set: only those documents run
     graphql_documents: str | None = None
+    #: run queries from compiled plans (graphql.plans); off: graphql-core runs every operation
+    graphql_compiler: bool = True
     voipinnovations: Mapping[str, str] = field(default_factory=dict)
     vonage: Mapping[str, str] = field(default_factory=dict)
 
@@ -72,6 +74,7 @@ class Settings:
             auth_failure_window=_number(env, "GATEWAY_AUTH_FAILURE_WINDOW", cls.auth_failure_window, minimum=1),
             cors_origins=_origins(env, "GATEWAY_CORS_ORIGINS"),
             graphql_documents=env.get("GATEWAY_GRAPHQL_DOCUMENTS", "").strip() or None,
+            graphql_compiler=_switch(env, "GATEWAY_GRAPHQL_COMPILER", cls.graphql_compiler),
             voipinnovations=_prefixed(env, "GATEWAY_VOIPINNOVATIONS_"),
             vonage=_prefixed(env, "GATEWAY_VONAGE_"),
         )
@@ -90,6 +93,18 @@ def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float
     if not value >= minimum:  # also refuses nan
         raise SettingsError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off variable (blank: the default); SettingsError naming it otherwise."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name}={raw!r} is not on or off")
 
 
 def _origins(env: Mapping[str, str], name: str) -> frozenset[str]:

@@ -38,6 +38,8 @@ class GraphQLContext:
     #: a websocket's credentials, and when they were last checked (`graphql.websocket`)
     authorization: str | None = None
     signed_in_at: float = 0.0
+    #: queries run from compiled plans (`graphql.executor`), unless GATEWAY_GRAPHQL_COMPILER=off
+    compiled_execution: bool = True
 
     @property
     def caller(self) -> Account | None:
@@ -67,4 +69,5 @@ def build_context(
         login=login,
         loaders=create_loaders(db, login.account if login is not None else None),
         request_id=request_id(request),
+        compiled_execution=request.app.state.settings.graphql_compiler,
     )

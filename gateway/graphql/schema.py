@@ -37,6 +37,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.graphql.costs import CarrierSearchLimit, NodeLimit
+from gateway.graphql.executor import PlannedExecutor
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.queries import Query
 from gateway.graphql.subscriptions import Subscription
@@ -200,6 +201,7 @@ def build_schema() -> GatewaySchema:
         types=[Account, IncomingPhoneNumber],
         extensions=extensions(),
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=PlannedExecutor,
     )
 
 

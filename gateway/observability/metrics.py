@@ -17,6 +17,12 @@ HTTP_LATENCY = Histogram(
 GRAPHQL_OPERATIONS = Counter(
     "gateway_graphql_operations_total", "GraphQL operations", ["operation", "type", "outcome"]
 )
+GRAPHQL_EXECUTIONS = Counter(
+    "gateway_graphql_executions_total",
+    "How GraphQL operations ran: from a compiled plan, through graphql-core after a plan gave up"
+    " (an error to report), or through graphql-core from the start",
+    ["path"],
+)
 CARRIER_CALLS = Counter("gateway_carrier_calls_total", "Carrier calls", ["provider", "call", "outcome"])
 CARRIER_LATENCY = Histogram("gateway_carrier_call_duration_seconds", "Carrier call latency", ["provider", "call"])
 PENDING_NUMBERS = Gauge(
