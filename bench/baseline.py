@@ -20,7 +20,8 @@ COLUMNS = ("sid, account_sid, friendly_name, phone_number, voice_url, voice_meth
            "ussd_application_sid, refer_url, refer_method, refer_application_sid, voice_capable, sms_capable, "
            "mms_capable, fax_capable, api_version")
 WHERE = "account_sid = {0} AND status NOT IN ('pending')"
-SEEK = " AND (phone_number > {0} OR (phone_number = {0} AND sid > {1}))"
+#: the gateway's seek: a row comparison, which both databases answer from the index
+SEEK = " AND (phone_number, sid) > ({0}, {1})"
 
 
 class Baseline:

@@ -21,8 +21,11 @@ class LoadResult:
     errors: int
     #: answers by HTTP status
     statuses: Counter[int] = field(default_factory=Counter)
-    #: CPU seconds the server process used during the run (0 when not measured)
+    #: CPU seconds the server processes used during the run (0 when not measured)
     server_cpu: float = 0.0
+    #: latency percentiles measured elsewhere (wrk), when `latencies` is empty
+    p50_ms: float | None = None
+    p99_ms: float | None = None
 
     @property
     def rate(self) -> float:
@@ -30,7 +33,8 @@ class LoadResult:
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
-            return float("nan")
+            known = {50: self.p50_ms, 99: self.p99_ms}.get(int(p))
+            return known if known is not None else float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 

@@ -22,8 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import LoadResult, basic, fetch, run_load  # noqa: E402
-from bench.seed import ADMIN_TOKEN, BIG_TOKEN, number_sid, phone_number, seed  # noqa: E402
+from bench.graph import NESTED  # noqa: E402
+from bench.graph import seed as seed_graph  # noqa: E402
+from bench.load import basic, fetch, run_load  # noqa: E402
+from bench.measure import LOAD_GENERATOR, PINNED, measure, pin_servers  # noqa: E402
+from bench.seed import ADMIN_SID, ADMIN_TOKEN, BIG_TOKEN, number_sid, phone_number, seed  # noqa: E402
 
 PAGE = 50
 NODE_FIELDS = """
@@ -69,13 +72,30 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-async def sequential(port: int, request: tuple[str, str, dict[str, str], bytes], count: int) -> LoadResult:
-    return await run_load("127.0.0.1", port, request, concurrency=1, seconds=count / 200, warmup=0.3)
-
-
 def graphql_request(account: str, auth: str, after: str | None = None) -> tuple[str, str, dict[str, str], bytes]:
     body = json.dumps({"query": GRAPHQL_PAGE, "variables": {"account": account, "after": after}}).encode()
     return ("POST", "/graphql", {"Authorization": auth, "Content-Type": "application/json"}, body)
+
+
+UPDATE = """mutation Rename($sid: ID!, $name: String!) {
+  updateNumber(input: {sid: $sid, friendlyName: $name}) { incomingPhoneNumber { sid friendlyName dateUpdated }
+    userErrors { field message } } }"""
+
+
+def update_requests(account: str, auth: str) -> list[tuple[str, str, dict[str, str], bytes]]:
+    """updateNumber on 200 numbers of the account, each renamed to one name then another:
+    every request changes the row (and writes its event)."""
+    headers = {"Authorization": auth, "Content-Type": "application/json"}
+    return [("POST", "/graphql", headers, json.dumps({"query": UPDATE, "variables": {
+        "sid": number_sid(i), "name": f"bench {round_}"}}).encode()) for round_ in ("a", "b") for i in range(200)]
+
+
+def nested_request(base: str) -> tuple[str, str, dict[str, str], bytes]:
+    """The nested page of bench/graph.py (its data made through the REST API first)."""
+    seed_graph(base)
+    body = json.dumps({"query": NESTED}).encode()
+    return ("POST", "/graphql", {"Authorization": basic(ADMIN_SID, ADMIN_TOKEN), "Content-Type": "application/json"},
+            body)
 
 
 def sql_statements_per_graphql_page(database_url: str, account: str, sizes: tuple[int, ...]) -> dict[int, int]:
@@ -165,7 +185,7 @@ def slow_check_line() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL instead of SQLite")
-    parser.add_argument("--numbers", type=int, default=1_000_000)
+    parser.add_argument("--numbers", type=int, default=200_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--only", choices=["all", "purchases", "sign-in", "compression"], default="all",
@@ -185,8 +205,11 @@ def main() -> None:
             server = start_postgres()
             stack.callback(server.stop)
             database_url = server.url
+            assert server.data_dir is not None
+            database_pids = [int((server.data_dir / "postmaster.pid").read_text().split()[0])]
         else:
             database_url = f"sqlite:///{workdir}/bench.db"
+            database_pids = []
         seeded = asyncio.run(seed(database_url, args.numbers))
         big, auth = seeded.big_account, basic(seeded.big_account, BIG_TOKEN)
 
@@ -203,6 +226,8 @@ def main() -> None:
         rest_path = f"/2012-04-24/Accounts/{big}/IncomingPhoneNumbers.json?PageSize={PAGE}"
         rest = ("GET", rest_path, {"Authorization": auth}, b"")
         base = ("GET", f"/x/Accounts/{big}/IncomingPhoneNumbers", {}, b"")
+        deep_base = ("GET", f"/x/Accounts/{big}/IncomingPhoneNumbers?AfterSid={number_sid(int(args.numbers * 0.9))}",
+                     {}, b"")
         deep_sid = number_sid(int(args.numbers * 0.9))
         deep_rest = ("GET", f"{rest_path}&Page=1&AfterSid={deep_sid}", {"Authorization": auth}, b"")
         from gateway.graphql.connection import encode_cursor
@@ -222,31 +247,39 @@ def main() -> None:
             for line in [*sign_in_lines(gateway_port, gateway.pid, big, BIG_TOKEN, args.seconds), slow_check_line()]:
                 print(line)
             return
-        run = lambda port, request: asyncio.run(  # noqa: E731
-            run_load("127.0.0.1", port, request, concurrency=args.concurrency, seconds=args.seconds))
+        servers = {"gateway": [gateway.pid, *database_pids], "baseline": [baseline.pid, *database_pids]}
+        pin_servers([gateway.pid, baseline.pid, *database_pids])
         print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}, {'PostgreSQL' if args.postgres else 'SQLite'}, "
-              f"{args.numbers:,} numbers in the account, concurrency {args.concurrency}, {args.seconds:.0f} s per run\n")
-        results = {
-            "baseline": run(baseline_port, base),
-            "rest": run(gateway_port, rest),
-            "graphql": run(gateway_port, graphql_request(big, auth)),
-        }
-        print(results["baseline"].line("baseline (raw driver + orjson), 50/page"))
-        print(results["rest"].line("REST JSON list page, 50 numbers"))
-        print(results["graphql"].line("GraphQL, every field, 50 numbers"))
-        print(f"{'ratio REST/baseline (time per request)':<44} {results['baseline'].rate / results['rest'].rate:9.2f}")
-        print(f"{'ratio GraphQL/REST (time per request)':<44} {results['rest'].rate / results['graphql'].rate:9.2f}")
-
-        first_rest = asyncio.run(sequential(gateway_port, rest, 400))
-        deep = asyncio.run(sequential(gateway_port, deep_rest, 400))
-        first_graphql = asyncio.run(sequential(gateway_port, graphql_request(big, auth), 400))
-        deep_graphql = asyncio.run(sequential(gateway_port, graphql_request(big, auth, deep_cursor), 400))
-        print(f"{'deep page (90%) / first page, REST AfterSid':<44} {deep.percentile(50) / first_rest.percentile(50):9.2f}"
-              f"   ({first_rest.percentile(50):.2f} ms vs {deep.percentile(50):.2f} ms, p50, one client)")
-        print(f"{'deep page (90%) / first page, GraphQL after':<44} "
-              f"{deep_graphql.percentile(50) / first_graphql.percentile(50):9.2f}"
-              f"   ({first_graphql.percentile(50):.2f} ms vs {deep_graphql.percentile(50):.2f} ms, p50, one client)")
+              f"{args.numbers:,} numbers in the account, concurrency {args.concurrency}, {args.seconds:.0f} s per run")
+        print(f"load generator: {LOAD_GENERATOR}{'; servers pinned to core 0, wrk to the last' if PINNED else ''}; "
+              "server CPU counts the server process and PostgreSQL's\n")
+        nested = nested_request(f"http://127.0.0.1:{gateway_port}")
+        targets = [
+            ("baseline", "baseline (raw driver + orjson), 50/page", base),
+            ("baseline", "baseline, page at 90% (seek)", deep_base),
+            ("gateway", "REST JSON page, 50 numbers", rest),
+            ("gateway", "REST JSON page at 90% (AfterSid)", deep_rest),
+            ("gateway", "GraphQL page, every field, 50 numbers", graphql_request(big, auth)),
+            ("gateway", "GraphQL page at 90% (after)", graphql_request(big, auth, deep_cursor)),
+            ("gateway", "GraphQL nested page (10 subaccounts x 5)", nested),
+            ("gateway", "GraphQL updateNumber (friendlyName)", update_requests(big, auth)),
+        ]
+        results = {}
+        for server, label, request in targets:
+            port = gateway_port if server == "gateway" else baseline_port
+            results[label] = measure(port, request, servers[server], concurrency=args.concurrency,
+                                     seconds=args.seconds)
+            print(results[label].line(label))
+        cpu = {label: result.cpu_ms_per_request for label, result in results.items()}
+        base_cpu, rest_cpu = cpu["baseline (raw driver + orjson), 50/page"], cpu["REST JSON page, 50 numbers"]
+        graphql_cpu = cpu["GraphQL page, every field, 50 numbers"]
+        print(f"{'server CPU per request, REST / baseline':<44} {rest_cpu / base_cpu:9.2f}   (goal 2)")
+        print(f"{'server CPU per request, GraphQL / baseline':<44} {graphql_cpu / base_cpu:9.2f}   (goal 3)")
+        print(f"{'server CPU per request, GraphQL / REST':<44} {graphql_cpu / rest_cpu:9.2f}   (goal 1.25)")
+        print(f"{'deep page / first page CPU, REST, GraphQL':<44} "
+              f"{cpu['REST JSON page at 90% (AfterSid)'] / rest_cpu:9.2f}, "
+              f"{cpu['GraphQL page at 90% (after)'] / graphql_cpu:.2f}")
 
         for line in [*compression_lines(gateway_port, gateway.pid, big, auth, args.seconds),
                      *purchase_lines(gateway_port, gateway.pid, big, auth, args.seconds),
