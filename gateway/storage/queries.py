@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, func, literal, or_
+from sqlalchemy import Row, and_, bindparam, func, literal, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -55,6 +56,23 @@ async def count_numbers(session: AsyncSession, account_sid: str, filters: Number
         return kept.first() or 0
     statement = _filtered(select(func.count()).select_from(IncomingPhoneNumber), account_sid, filters)
     return int((await session.exec(statement)).one())
+
+
+async def select_number_rows(
+    session: AsyncSession, account_sid: str, filters: NumberFilters, *, limit: int, offset: int = 0,
+    after: SortKey | None = None,
+) -> list[Row[Any]]:
+    """A page of numbers as Core rows (columns by attribute, no ORM instances: a REST page
+    renders them and changes nothing), in (phone_number, sid) order."""
+    number = IncomingPhoneNumber
+    table = number.__table__  # type: ignore[attr-defined]
+    statement = core_select(table).where(
+        table.c.account_sid == account_sid, *listed_numbers(filters),
+        *([_beyond(after, forward=True)] if after is not None else []),
+    )
+    statement = statement.order_by(table.c.phone_number, table.c.sid).offset(offset).limit(limit)
+    connection = await session.connection()  # Core on the session's own transaction: rows, not instances
+    return list((await connection.execute(statement)).all())
 
 
 async def select_numbers(
