@@ -20,8 +20,8 @@ COLUMNS = ("sid, account_sid, friendly_name, phone_number, voice_url, voice_meth
            "ussd_application_sid, refer_url, refer_method, refer_application_sid, voice_capable, sms_capable, "
            "mms_capable, fax_capable, api_version")
 WHERE = "account_sid = {0} AND status NOT IN ('pending')"
-#: the gateway's seek: a row comparison, which both databases answer from the index
-SEEK = " AND (phone_number, sid) > ({0}, {1})"
+#: the gateway's seek (`storage.queries.beyond`): its first half is an index range both databases seek to
+SEEK = " AND phone_number >= {0} AND (phone_number > {0} OR sid > {1})"
 
 
 class Baseline:
@@ -34,7 +34,8 @@ class Baseline:
         if self.postgres:
             async with self.pool.acquire() as connection:
                 return [dict(r) for r in await connection.fetch(sql, *args)]
-        async with self.pool.execute(sql.replace("$1", "?").replace("$2", "?").replace("$3", "?"), args) as cursor:
+        # SQLite's numbered parameters (?2) may repeat, as PostgreSQL's $2
+        async with self.pool.execute(sql.replace("$", "?"), args) as cursor:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in await cursor.fetchall()]
 
