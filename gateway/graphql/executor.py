@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from types import GeneratorType
 from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, OperationType
@@ -72,12 +73,34 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         return self.finish(self.build_response(data))
 
 
+#: classes whose values were found not awaitable (rows, route objects, connections): what
+#: makes a value awaitable is its class, except for generators (their code's flags)
+_NEVER_AWAITABLE: set[type] = set()
+
+
+def _remembering(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """graphql-core's awaitable check, remembered per class: its `hasattr(value, "__await__")`
+    costs about 5 µs on a SQLModel row (pydantic's __getattr__ raising)."""
+
+    def check(value: Any) -> bool:
+        kind = value.__class__
+        if kind in _NEVER_AWAITABLE:
+            return False
+        if is_awaitable(value):
+            return True
+        if kind is not GeneratorType and len(_NEVER_AWAITABLE) < 1024:
+            _NEVER_AWAITABLE.add(kind)
+        return False
+
+    return check
+
+
 class PlanRun:
     """One execution of a plan, and the values it still awaits (what generated code calls)."""
 
     def __init__(self, executor: PlannedExecutor) -> None:
         self.executor = executor
-        self.is_awaitable = executor.is_awaitable
+        self.is_awaitable = _remembering(executor.is_awaitable)
         self.pending: list[Pending] = []
         strawberry_schema = getattr(executor.schema, "_strawberry_schema", None)
         self.info_class = strawberry_schema.config.info_class if strawberry_schema is not None else None

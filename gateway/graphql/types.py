@@ -45,6 +45,7 @@ from gateway.providers.base import AvailableNumber
 from gateway.services.access import can_act_on
 from gateway.services.api_keys import may_manage
 from gateway.storage import tables
+from gateway.storage.records import is_number
 from gateway.web.links import number_uri
 
 # -- Scalars -----------------------------------------------------------------------
@@ -285,7 +286,7 @@ class IncomingPhoneNumber(Node):
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
-        return isinstance(obj, (tables.IncomingPhoneNumber, cls))
+        return is_number(obj) or isinstance(obj, cls)  # a row, or a list's record of one
 
 
 def number_node(row: tables.IncomingPhoneNumber) -> IncomingPhoneNumber:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Row
 from starlette.responses import Response
 
 from gateway.domain.numbers import NumberChanges, NumberFilters, NumberType, PurchaseRequest
@@ -68,7 +66,7 @@ def _envelope(ctx: RestContext, page: NumberPage) -> dict[str, object]:
     path = client_path(request)
     kept = {k: v for k, v in ctx.query.items() if k not in ("Page", "PageSize", "AfterSid")}
 
-    def link(number: int, after: IncomingPhoneNumber | Row[Any] | None = None) -> str:
+    def link(number: int, after: IncomingPhoneNumber | None = None) -> str:
         query = {**kept, "Page": number, "PageSize": page.page_size}
         if after is not None:
             query["AfterSid"] = after.sid

@@ -14,7 +14,6 @@ from typing import Any, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
-from sqlalchemy import Row
 
 from gateway.domain.route_families import CAPABILITIES, FAMILIES, RouteFamily, SettingKind, camel
 from gateway.rest.dates import rfc2822
@@ -22,8 +21,6 @@ from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 from gateway.web.links import account_uri, number_uri, numbers_uri
 
 Entry = tuple[str, str, Any]  # (json key, XML element, value)
-#: a number's columns: the ORM row, or a Core row of a list page (`storage.queries.select_number_rows`)
-NumberRecord = IncomingPhoneNumber | Row[Any]
 
 
 class Kind(Enum):
@@ -71,7 +68,7 @@ NUMBER_LAYOUT = _layout()
 _CAPABILITY_ELEMENTS = tuple((f"{c}_capable", camel(c)) for c in CAPABILITIES)
 
 
-def _number_json_code() -> Callable[[NumberRecord, Mapping[str, Application]], dict[str, Any]]:
+def _number_json_code() -> Callable[[IncomingPhoneNumber, Mapping[str, Application]], dict[str, Any]]:
     """number_json written out once from NUMBER_LAYOUT: one attribute read per key (a list
     page renders 50 of these; walking the layout per number cost about 2 ms a page)."""
     lines = ["def number_json(n, applications):", "    d = {}"]
@@ -93,15 +90,15 @@ def _number_json_code() -> Callable[[NumberRecord, Mapping[str, Application]], d
     lines.append("    return d")
     namespace: dict[str, Any] = {"rfc2822": rfc2822, "number_uri": number_uri}
     exec(compile("\n".join(lines), "<number_json>", "exec"), namespace)  # noqa: S102
-    written: Callable[[NumberRecord, Mapping[str, Application]], dict[str, Any]] = namespace["number_json"]
+    written: Callable[[IncomingPhoneNumber, Mapping[str, Application]], dict[str, Any]] = namespace["number_json"]
     return written
 
 
-#: a number as Restcomm's JSON, from a row (ORM or Core: it reads the columns as attributes)
+#: a number as Restcomm's JSON, from its row or record (it reads the columns as attributes)
 number_json = _number_json_code()
 
 
-def number_xml(number: NumberRecord, applications: Mapping[str, Application]) -> str:
+def number_xml(number: IncomingPhoneNumber, applications: Mapping[str, Application]) -> str:
     parts = ["<IncomingPhoneNumber>"]
     for field in NUMBER_LAYOUT:
         kind, element = field.kind, field.element

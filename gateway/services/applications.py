@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, case, delete, or_, update
+from sqlalchemy import case, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -194,7 +194,7 @@ async def applications_named(*, db: Sessions, sids: Iterable[str]) -> dict[str, 
         return await applications_by_sid(session, wanted)
 
 
-def application_sids(numbers: Iterable[IncomingPhoneNumber | Row[Any]]) -> list[str]:
+def application_sids(numbers: Iterable[IncomingPhoneNumber]) -> list[str]:
     return [sid for n in numbers for column in APPLICATION_COLUMNS if (sid := getattr(n, column))]
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.domain.errors import InvalidParameter
@@ -19,7 +17,7 @@ from gateway.services.applications import application_sids
 from gateway.services.windows import Window, cut
 from gateway.storage.database import Sessions
 from gateway.storage.pages import number_totals, numbers_per_account
-from gateway.storage.queries import applications_by_sid, count_numbers, select_number_rows, select_numbers
+from gateway.storage.queries import applications_by_sid, count_numbers, select_numbers
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 
 MAX_PAGE_SIZE = 1000
@@ -28,8 +26,8 @@ DEFAULT_PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class NumberPage:
-    #: the page's numbers as read-only rows (their columns as attributes)
-    items: Sequence[Row[Any]]
+    #: read-only records of the page's numbers (`storage.records`)
+    items: list[IncomingPhoneNumber]
     total: int
     page: int
     page_size: int
@@ -76,7 +74,7 @@ async def list_numbers_page(
                 f"{{field}} {page} is past the last page ({last_page}) for {total} numbers at {page_size} per page",
                 field="page",
             )
-        items = await select_number_rows(
+        items = await select_numbers(
             session, account.sid, filters, limit=page_size, offset=0 if after else page * page_size, after=after,
         )
         wanted = application_sids(items)

@@ -15,21 +15,21 @@ trigger-kept `account_number_total` rows instead).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import func, literal, union, union_all
+from sqlalchemy import Table, func, literal, union, union_all
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.domain.numbers import NumberFilters, SortKey
 from gateway.domain.paging import CreationKey
 from gateway.domain.route_families import APPLICATION_COLUMNS
 from gateway.storage.queries import beyond, listed_numbers
+from gateway.storage.records import NUMBER_COLUMNS, number_records, number_table
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
-Row = TypeVar("Row", bound=SQLModel)
 _Number = IncomingPhoneNumber
 
 
@@ -38,10 +38,12 @@ async def numbers_per_account(
     after: SortKey | None = None, before: SortKey | None = None, from_end: bool = False,
 ) -> dict[str, list[IncomingPhoneNumber]]:
     """Each account's numbers in list order (phone_number, sid): the first `limit` after
-    `after` and before `before`, or the last `limit` with `from_end`."""
+    `after` and before `before`, or the last `limit` with `from_end`. Read-only records
+    (`storage.records`), as the root list's."""
+    table = number_table()
     return await _first_per(
-        session, _Number, col(_Number.account_sid), account_sids, listed_numbers(filters),
-        order=(col(_Number.phone_number), col(_Number.sid)), limit=limit, from_end=from_end,
+        session, table, table.c.account_sid, account_sids, listed_numbers(filters),
+        order=(table.c.phone_number, table.c.sid), limit=limit, from_end=from_end,
         after=(after.phone_number, after.sid) if after else None,
         before=(before.phone_number, before.sid) if before else None,
     )
@@ -154,34 +156,46 @@ async def application_number_totals(
 
 
 async def _first_per(
-    session: AsyncSession, entity: type[Row], parent: Any, parent_sids: Sequence[str], conditions: list[Any], *,
+    session: AsyncSession, source: Any, parent: Any, parent_sids: Sequence[str], conditions: list[Any], *,
     order: tuple[Any, Any], limit: int, after: tuple[Any, Any] | None, before: tuple[Any, Any] | None,
     from_end: bool,
-) -> dict[str, list[Row]]:
+) -> dict[str, list[Any]]:
     """The first `limit` rows of each parent in `order` (the last ones with `from_end`),
-    by parent sid, each list in ascending order."""
+    by parent sid, each list in ascending order. `source` is an ORM entity (its rows are
+    instances) or the numbers table (its rows are records, `storage.records`)."""
     where = [*conditions, *_keyset(order, after, before)]
     ranking = [c.desc() for c in order] if from_end else list(order)
-    pages: dict[str, list[Row]] = {sid: [] for sid in parent_sids}
+    pages: dict[str, list[Any]] = {sid: [] for sid in parent_sids}
+    records = isinstance(source, Table)
     if len(parent_sids) == 1:
         [sid] = parent_sids
-        one = select(entity).where(parent == sid, *where).order_by(*ranking).limit(limit)
-        pages[sid] = list(await session.exec(one))
+        one = _select(source).where(parent == sid, *where).order_by(*ranking).limit(limit)
+        pages[sid] = await _read(session, one, records)
     else:
         # One branch per parent, each its own index seek stopping after `limit` rows; the
         # outer ORDER BY puts each parent's rows back in list order (the database's own
         # collation, and no reliance on the order UNION ALL happens to keep).
         branches = []
         for index, sid in enumerate(parent_sids):
-            seek = select(entity).where(parent == sid, *where).order_by(*ranking).limit(limit).subquery()
+            seek = _select(source).where(parent == sid, *where).order_by(*ranking).limit(limit).subquery()
             branches.append(core_select(*seek.c, literal(index).label("parent_index")))
         combined = union_all(*branches).subquery("pages")
-        row = aliased(entity, combined)
         ordered = [combined.c[c.key].desc() if from_end else combined.c[c.key] for c in order]
-        statement = select(row).order_by(combined.c.parent_index, *ordered)
-        for found in await session.exec(statement):
+        picked = core_select(*(combined.c[k] for k in NUMBER_COLUMNS)) if records else select(aliased(source, combined))
+        for found in await _read(session, picked.order_by(combined.c.parent_index, *ordered), records):
             pages[getattr(found, parent.key)].append(found)
     return _ascending(pages) if from_end else pages
+
+
+def _select(source: Any) -> Any:
+    return core_select(source) if isinstance(source, Table) else select(source)
+
+
+async def _read(session: AsyncSession, statement: Any, records: bool) -> list[Any]:
+    if not records:
+        return list(await session.exec(statement))
+    connection = await session.connection()  # Core, on the session's own transaction
+    return number_records((await connection.execute(statement)).all())
 
 
 def _keyset(order: tuple[Any, Any], after: tuple[Any, Any] | None, before: tuple[Any, Any] | None) -> list[Any]:
@@ -193,7 +207,7 @@ def _keyset(order: tuple[Any, Any], after: tuple[Any, Any] | None, before: tuple
     return conditions
 
 
-def _ascending(pages: dict[str, list[Row]]) -> dict[str, list[Row]]:
+def _ascending(pages: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Pages read from the end come newest first: put each back in list order."""
     return {sid: rows[::-1] for sid, rows in pages.items()}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import Row, and_, bindparam, func, literal, or_
+from sqlalchemy import and_, bindparam, func, literal, or_
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from gateway.domain.accounts import AccountStatus
 from gateway.domain.numbers import NumberFilters, NumberStatus, SortKey
+from gateway.storage.records import number_records, number_table
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
 #: rows a client never sees: reserved while the carrier is being asked
@@ -58,23 +59,6 @@ async def count_numbers(session: AsyncSession, account_sid: str, filters: Number
     return int((await session.exec(statement)).one())
 
 
-async def select_number_rows(
-    session: AsyncSession, account_sid: str, filters: NumberFilters, *, limit: int, offset: int = 0,
-    after: SortKey | None = None,
-) -> list[Row[Any]]:
-    """A page of numbers as Core rows (columns by attribute, no ORM instances: a REST page
-    renders them and changes nothing), in (phone_number, sid) order."""
-    number = IncomingPhoneNumber
-    table = number.__table__  # type: ignore[attr-defined]
-    statement = core_select(table).where(
-        table.c.account_sid == account_sid, *listed_numbers(filters),
-        *([_beyond(after, forward=True)] if after is not None else []),
-    )
-    statement = statement.order_by(table.c.phone_number, table.c.sid).offset(offset).limit(limit)
-    connection = await session.connection()  # Core on the session's own transaction: rows, not instances
-    return list((await connection.execute(statement)).all())
-
-
 async def select_numbers(
     session: AsyncSession,
     account_sid: str,
@@ -86,10 +70,11 @@ async def select_numbers(
     before: SortKey | None = None,
     from_end: bool = False,
 ) -> list[IncomingPhoneNumber]:
-    """Numbers in (phone_number, sid) order; `from_end` reads backwards (the last `limit`)."""
-    number = IncomingPhoneNumber
-    order = (col(number.phone_number), col(number.sid))
-    statement = _filtered(select(number), account_sid, filters)
+    """Numbers in (phone_number, sid) order; `from_end` reads backwards (the last `limit`).
+    Read-only records (`storage.records`): lists render them and change nothing."""
+    table = number_table()
+    order = (table.c.phone_number, table.c.sid)
+    statement = core_select(table).where(table.c.account_sid == account_sid, *listed_numbers(filters))
     if after is not None:
         statement = statement.where(_beyond(after, forward=True))
     if before is not None:
@@ -99,7 +84,8 @@ async def select_numbers(
     else:
         statement = statement.order_by(*order)
     statement = statement.offset(offset).limit(limit)
-    rows = list(await session.exec(statement))
+    connection = await session.connection()  # Core, on the session's own transaction
+    rows = number_records((await connection.execute(statement)).all())
     return rows[::-1] if from_end else rows
 
 
