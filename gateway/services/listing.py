@@ -17,7 +17,7 @@ from gateway.services.applications import application_sids
 from gateway.services.windows import Window, cut
 from gateway.storage.database import Sessions
 from gateway.storage.pages import number_totals, numbers_per_account
-from gateway.storage.queries import applications_by_sid, count_numbers, select_numbers
+from gateway.storage.queries import applications_by_sid, select_numbers, select_numbers_and_total
 from gateway.storage.tables import Account, Application, IncomingPhoneNumber
 
 MAX_PAGE_SIZE = 1000
@@ -67,16 +67,15 @@ async def list_numbers_page(
     async with db.session() as session:
         account = await require_account(session=session, caller=caller, account_sid=account_sid)
         after = await _after_key(session, account, after_sid) if after_sid else None
-        total = await count_numbers(session, account.sid, filters)
+        items, total = await select_numbers_and_total(
+            session, account.sid, filters, limit=page_size, offset=0 if after else page * page_size, after=after,
+        )
         last_page = NumberPage([], total, page, page_size, {}).last_page
         if page > last_page:
             raise InvalidParameter(
                 f"{{field}} {page} is past the last page ({last_page}) for {total} numbers at {page_size} per page",
                 field="page",
             )
-        items = await select_numbers(
-            session, account.sid, filters, limit=page_size, offset=0 if after else page * page_size, after=after,
-        )
         wanted = application_sids(items)
         applications = await applications_by_sid(session, wanted) if wanted else {}
     return NumberPage(items, total, page, page_size, applications)
@@ -114,10 +113,14 @@ async def list_numbers_window(
     _check_filters(filters)
     async with db.session() as session:
         account = await require_account(session=session, caller=caller, account_sid=account_sid)
-        rows = await select_numbers(
-            session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
-        )
-        total = await count_numbers(session, account.sid, filters) if with_total else -1
+        if with_total:
+            rows, total = await select_numbers_and_total(
+                session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
+            )
+        else:
+            rows, total = await select_numbers(
+                session, account.sid, filters, limit=limit + 1, after=after, before=before, from_end=from_end
+            ), -1
     return cut(rows, Page(limit, after, before, from_end), total)
 
 

@@ -50,13 +50,17 @@ def like_pattern(text: str) -> str:
     return escaped.replace("*", "_")
 
 
-async def count_numbers(session: AsyncSession, account_sid: str, filters: NumberFilters) -> int:
+def _total(account_sid: str, filters: NumberFilters) -> Any:
+    """The number of the account's listed numbers matching `filters`, as an expression."""
     if filters == NumberFilters():
         # Unfiltered: the total the database's triggers keep (one row, not a count).
-        kept = await session.exec(select(AccountNumberTotal.total).where(AccountNumberTotal.account_sid == account_sid))
-        return kept.first() or 0
-    statement = _filtered(select(func.count()).select_from(IncomingPhoneNumber), account_sid, filters)
-    return int((await session.exec(statement)).one())
+        return select(AccountNumberTotal.total).where(AccountNumberTotal.account_sid == account_sid)
+    return _filtered(select(func.count()).select_from(IncomingPhoneNumber), account_sid, filters)
+
+
+async def count_numbers(session: AsyncSession, account_sid: str, filters: NumberFilters) -> int:
+    found = (await session.exec(_total(account_sid, filters))).first()
+    return int(found or 0)
 
 
 async def select_numbers(
@@ -72,9 +76,31 @@ async def select_numbers(
 ) -> list[IncomingPhoneNumber]:
     """Numbers in (phone_number, sid) order; `from_end` reads backwards (the last `limit`).
     Read-only records (`storage.records`): lists render them and change nothing."""
+    rows, _ = await _select_numbers(session, account_sid, filters, limit=limit, offset=offset, after=after,
+                                    before=before, from_end=from_end, with_total=False)
+    return rows
+
+
+async def select_numbers_and_total(
+    session: AsyncSession, account_sid: str, filters: NumberFilters, *, limit: int, offset: int = 0,
+    after: SortKey | None = None, before: SortKey | None = None, from_end: bool = False,
+) -> tuple[list[IncomingPhoneNumber], int]:
+    """`select_numbers` and `count_numbers` in one statement: the total rides along as a
+    scalar subquery, which both databases evaluate once. Only an empty page (no row to
+    carry it) costs a second statement."""
+    rows, total = await _select_numbers(session, account_sid, filters, limit=limit, offset=offset, after=after,
+                                        before=before, from_end=from_end, with_total=True)
+    return rows, total if total is not None else await count_numbers(session, account_sid, filters)
+
+
+async def _select_numbers(
+    session: AsyncSession, account_sid: str, filters: NumberFilters, *, limit: int, offset: int,
+    after: SortKey | None, before: SortKey | None, from_end: bool, with_total: bool,
+) -> tuple[list[IncomingPhoneNumber], int | None]:
     table = number_table()
     order = (table.c.phone_number, table.c.sid)
-    statement = core_select(table).where(table.c.account_sid == account_sid, *listed_numbers(filters))
+    columns = [table, _total(account_sid, filters).scalar_subquery().label("listed_total")] if with_total else [table]
+    statement = core_select(*columns).where(table.c.account_sid == account_sid, *listed_numbers(filters))
     if after is not None:
         statement = statement.where(_beyond(after, forward=True))
     if before is not None:
@@ -85,8 +111,10 @@ async def select_numbers(
         statement = statement.order_by(*order)
     statement = statement.offset(offset).limit(limit)
     connection = await session.connection()  # Core, on the session's own transaction
-    rows = number_records((await connection.execute(statement)).all())
-    return rows[::-1] if from_end else rows
+    found = (await connection.execute(statement)).all()
+    total = int(found[0][-1] or 0) if with_total and found else None
+    rows = number_records(row[:-1] for row in found) if with_total else number_records(found)
+    return (rows[::-1] if from_end else rows), total
 
 
 def _beyond(key: SortKey, *, forward: bool) -> Any:
