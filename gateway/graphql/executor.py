@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import cached_property
 from types import GeneratorType
 from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, OperationType
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import Info
 
 from gateway.graphql.plan_types import Fallback, FieldPlan, ObjectPlan, OperationPlan, Uncompilable
 from gateway.graphql.plans import plan_operation
@@ -95,6 +97,25 @@ def _remembering(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return check
 
 
+class LazyInfo(Info):
+    """Strawberry's Info, whose graphql-core resolve info is built on first use: most
+    resolvers read only `info.context` (its loaders), and the resolve info (a 15-field
+    named tuple) was a fifth of a page's plan."""
+
+    def __init__(self, executor: PlannedExecutor, plan: FieldPlan, path: Path) -> None:  # no dataclass init
+        self._executor, self._plan, self._path = executor, plan, path
+        self._field = plan.definition
+
+    @cached_property
+    def _raw_info(self) -> Any:  # type: ignore[override]
+        plan = self._plan
+        return self._executor.build_resolve_info(plan.field_def, plan.nodes, plan.parent_type, self._path)
+
+    @property
+    def context(self) -> Any:
+        return self._executor.context_value
+
+
 class PlanRun:
     """One execution of a plan, and the values it still awaits (what generated code calls)."""
 
@@ -130,7 +151,10 @@ class PlanRun:
         self.pending.append((value, plan.return_type, plan.child, path, container, key))
 
     def info(self, plan: FieldPlan, path: Path) -> Any:
-        """The Strawberry Info a resolver asks for, as Strawberry's wrapper makes it."""
+        """The Strawberry Info a resolver asks for, as Strawberry's wrapper makes it, but
+        building graphql-core's resolve info only if the resolver reads more than its context."""
+        if self.info_class is Info:
+            return LazyInfo(self.executor, plan, path)
         raw = self.executor.build_resolve_info(plan.field_def, plan.nodes, plan.parent_type, path)
         assert self.info_class is not None
         return self.info_class(_raw_info=raw, _field=plan.definition)

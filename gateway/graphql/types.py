@@ -52,9 +52,10 @@ from gateway.web.links import number_uri
 
 
 def _serialize_datetime(value: datetime) -> str:
-    # Rows hold naive UTC (tables.utcnow): say so on the wire.
+    # Rows hold naive UTC (tables.utcnow): say so on the wire (what value.replace(tzinfo=UTC)
+    # would print, without building the aware copy: two of these a number).
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+        return value.isoformat() + "+00:00"
     return value.isoformat()
 
 
