@@ -66,10 +66,14 @@ async def list_numbers_page(
         raise InvalidParameter(f"{{field}} {page_size} must be between 1 and {MAX_PAGE_SIZE}", field="page_size")
     async with db.session() as session:
         account = await require_account(session=session, caller=caller, account_sid=account_sid)
-        after = await _after_key(session, account, after_sid) if after_sid else None
+        if after_sid and not is_sid(after_sid, PHONE_NUMBER):
+            raise _not_a_number(account, after_sid)
         items, total = await select_numbers_and_total(
-            session, account.sid, filters, limit=page_size, offset=0 if after else page * page_size, after=after,
+            session, account.sid, filters, limit=page_size, offset=0 if after_sid else page * page_size,
+            after=after_sid or None,
         )
+        if after_sid and not items:  # the last page, or no number of this account: only a look-up tells
+            await _after_key(session, account, after_sid)
         last_page = NumberPage([], total, page, page_size, {}).last_page
         if page > last_page:
             raise InvalidParameter(
@@ -91,10 +95,14 @@ def _check_filters(filters: NumberFilters) -> None:
 async def _after_key(session: AsyncSession, account: Account, after_sid: str) -> SortKey:
     number = await session.get(IncomingPhoneNumber, after_sid) if is_sid(after_sid, PHONE_NUMBER) else None
     if number is None or number.account_sid != account.sid:
-        raise InvalidParameter(
-            f"{{field}} {after_sid[:40]!r} is not a phone number of account {account.sid}", field="after_sid"
-        )
+        raise _not_a_number(account, after_sid)
     return SortKey.of(number)
+
+
+def _not_a_number(account: Account, after_sid: str) -> InvalidParameter:
+    return InvalidParameter(
+        f"{{field}} {after_sid[:40]!r} is not a phone number of account {account.sid}", field="after_sid"
+    )
 
 
 async def list_numbers_window(

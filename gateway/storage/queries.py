@@ -83,11 +83,13 @@ async def select_numbers(
 
 async def select_numbers_and_total(
     session: AsyncSession, account_sid: str, filters: NumberFilters, *, limit: int, offset: int = 0,
-    after: SortKey | None = None, before: SortKey | None = None, from_end: bool = False,
+    after: SortKey | str | None = None, before: SortKey | None = None, from_end: bool = False,
 ) -> tuple[list[IncomingPhoneNumber], int]:
     """`select_numbers` and `count_numbers` in one statement: the total rides along as a
     scalar subquery, which both databases evaluate once. Only an empty page (no row to
-    carry it) costs a second statement."""
+    carry it) costs a second statement. `after` may be a number's sid (REST's AfterSid):
+    its phone number is looked up in the same statement, and a sid that is no number of
+    the account gives an empty page (the caller tells why)."""
     rows, total = await _select_numbers(session, account_sid, filters, limit=limit, offset=offset, after=after,
                                         before=before, from_end=from_end, with_total=True)
     return rows, total if total is not None else await count_numbers(session, account_sid, filters)
@@ -95,13 +97,17 @@ async def select_numbers_and_total(
 
 async def _select_numbers(
     session: AsyncSession, account_sid: str, filters: NumberFilters, *, limit: int, offset: int,
-    after: SortKey | None, before: SortKey | None, from_end: bool, with_total: bool,
+    after: SortKey | str | None, before: SortKey | None, from_end: bool, with_total: bool,
 ) -> tuple[list[IncomingPhoneNumber], int | None]:
     table = number_table()
     order = (table.c.phone_number, table.c.sid)
     columns = [table, _total(account_sid, filters).scalar_subquery().label("listed_total")] if with_total else [table]
     statement = core_select(*columns).where(table.c.account_sid == account_sid, *listed_numbers(filters))
-    if after is not None:
+    if isinstance(after, str):  # a sid: its sort key comes from a scalar subquery (evaluated once, then a seek)
+        key = select(IncomingPhoneNumber.phone_number).where(
+            IncomingPhoneNumber.sid == after, IncomingPhoneNumber.account_sid == account_sid)
+        statement = statement.where(beyond(order, (key.scalar_subquery(), after), forward=True))
+    elif after is not None:
         statement = statement.where(_beyond(after, forward=True))
     if before is not None:
         statement = statement.where(_beyond(before, forward=False))
