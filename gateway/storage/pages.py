@@ -27,7 +27,7 @@ from gateway.domain.numbers import NumberFilters, SortKey
 from gateway.domain.paging import CreationKey
 from gateway.domain.route_families import APPLICATION_COLUMNS
 from gateway.storage.queries import beyond, listed_numbers
-from gateway.storage.records import NUMBER_COLUMNS, number_records, number_table
+from gateway.storage.records import number_records, number_table
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
 _Number = IncomingPhoneNumber
@@ -172,17 +172,20 @@ async def _first_per(
         one = _select(source).where(parent == sid, *where).order_by(*ranking).limit(limit)
         pages[sid] = await _read(session, one, records)
     else:
-        # One branch per parent, each its own index seek stopping after `limit` rows; the
-        # outer ORDER BY puts each parent's rows back in list order (the database's own
-        # collation, and no reliance on the order UNION ALL happens to keep).
+        # One branch per parent, each its own index seek stopping after `limit` rows and
+        # reading only the sids (a branch of every column cost 30 ms a request to build);
+        # then the rows by sid, in each parent's list order (the database's own collation,
+        # and no reliance on the order UNION ALL happens to keep).
+        table = source if records else source.__table__
         branches = []
         for index, sid in enumerate(parent_sids):
-            seek = _select(source).where(parent == sid, *where).order_by(*ranking).limit(limit).subquery()
-            branches.append(core_select(*seek.c, literal(index).label("parent_index")))
-        combined = union_all(*branches).subquery("pages")
-        ordered = [combined.c[c.key].desc() if from_end else combined.c[c.key] for c in order]
-        picked = core_select(*(combined.c[k] for k in NUMBER_COLUMNS)) if records else select(aliased(source, combined))
-        for found in await _read(session, picked.order_by(combined.c.parent_index, *ordered), records):
+            seek = (core_select(table.c.sid, literal(index).label("parent_index"))
+                    .where(parent == sid, *where).order_by(*ranking).limit(limit).subquery())
+            branches.append(core_select(seek.c.sid, seek.c.parent_index))
+        keys = union_all(*branches).subquery("page_keys")
+        statement = (_select(source).join(keys, keys.c.sid == table.c.sid)
+                     .order_by(keys.c.parent_index, *ranking))
+        for found in await _read(session, statement, records):
             pages[getattr(found, parent.key)].append(found)
     return _ascending(pages) if from_end else pages
 
