@@ -170,7 +170,7 @@ def test_generated_operations_answer_as_graphql_core(pair: Pair) -> None:
     )
     seen = {"plan": 0.0}
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(strategy)
     def compare(query: str) -> None:
         _same_answer(pair, query, {})

@@ -36,7 +36,7 @@ log = logging.getLogger("gateway.graphql.plans")
 
 #: the info given to is_type_of: the gateway's (Strawberry's) read only the value
 _NO_INFO: Any = None
-#: (awaitable, field plan, return type, path, container, key)
+#: (awaitable, return type, plan of its objects, path, container, key)
 Pending = tuple[Awaitable[Any], Any, ObjectPlan | None, Path, Any, Any]
 
 
@@ -59,7 +59,9 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             return plan_operation(self)
         except Uncompilable as reason:
             log.debug("graphql-core runs this operation: %s", reason)
-            return None
+        except Exception:  # e.g. an argument literal that does not coerce: graphql-core reports it
+            log.debug("graphql-core runs this operation: no plan could be built", exc_info=True)
+        return None
 
     async def _run(self, plan: OperationPlan) -> Any:
         run = PlanRun(self)

@@ -3,12 +3,11 @@ every item of a page, worked out once per document.
 
 A plan is the operation's selection sets after fragments, `@skip`/`@include` and
 aliases (graphql-core's own `collect_fields`, so the grouping and merging are its
-rules), one `ObjectPlan` per selection set of an object type. Each ObjectPlan has a
-generated function that builds the response mapping of one object straight from it:
-the fields that are plain reads of an attribute (a row's column) are one attribute
-read and, unless the value is already what the scalar would serialize it to, the
-scalar's own `serialize`; every other field calls back into the run
-(`graphql.executor.PlanRun.field`) with its `FieldPlan`. graphql-jit is the model.
+rules), one `ObjectPlan` per selection set of an object type, each with a generated
+function (`graphql.plan_code`) that builds the response mapping of one object straight
+from it: a column is one attribute read, a resolver that needs nothing else is called
+with the object alone, and the rest goes through the run (`graphql.executor.PlanRun`).
+graphql-jit is the model.
 
 A plan is built only for what it can answer exactly as graphql-core would on success
 (`Uncompilable` otherwise, and graphql-core runs the operation): no abstract types
