@@ -149,8 +149,12 @@ class PlanRun:
 
     def later(self, value: Awaitable[Any], plan: FieldPlan, path: Path, container: Any, key: Any) -> None:
         """Complete the field once its value is there, with the rest of its level."""
+        self._await(value, plan.return_type, plan.child, path, container, key)
+
+    def _await(self, value: Awaitable[Any], return_type: Any, child: ObjectPlan | None, path: Path,
+               container: Any, key: Any) -> None:
         container[key] = None  # holds the key's place in the response order
-        self.pending.append((value, plan.return_type, plan.child, path, container, key))
+        self.pending.append((value, return_type, child, path, container, key))
 
     def info(self, plan: FieldPlan, path: Path) -> Any:
         """The Strawberry Info a resolver asks for, as Strawberry's wrapper makes it, but
@@ -173,8 +177,7 @@ class PlanRun:
                  container: Any, key: Any) -> None:
         """graphql-core's complete_value on success; Fallback where it would report an error."""
         if self.is_awaitable(value):
-            container[key] = None
-            self.pending.append((value, return_type, child, path, container, key))
+            self._await(value, return_type, child, path, container, key)
             return
         if isinstance(return_type, GraphQLNonNull):
             if value is None:

@@ -27,7 +27,7 @@ from gateway.domain.numbers import NumberFilters, SortKey
 from gateway.domain.paging import CreationKey
 from gateway.domain.route_families import APPLICATION_COLUMNS
 from gateway.storage.queries import beyond, listed_numbers
-from gateway.storage.records import number_records, number_table
+from gateway.storage.records import core_rows, number_records, number_table
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
 _Number = IncomingPhoneNumber
@@ -197,8 +197,7 @@ def _select(source: Any) -> Any:
 async def _read(session: AsyncSession, statement: Any, records: bool) -> list[Any]:
     if not records:
         return list(await session.exec(statement))
-    connection = await session.connection()  # Core, on the session's own transaction
-    return number_records((await connection.execute(statement)).all())
+    return number_records(await core_rows(session, statement))
 
 
 def _keyset(order: tuple[Any, Any], after: tuple[Any, Any] | None, before: tuple[Any, Any] | None) -> list[Any]:

@@ -18,7 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from gateway.domain.accounts import AccountStatus
 from gateway.domain.numbers import NumberFilters, NumberStatus, SortKey
-from gateway.storage.records import number_records, number_table
+from gateway.storage.records import core_rows, number_records, number_table
 from gateway.storage.tables import Account, AccountNumberTotal, Application, IncomingPhoneNumber
 
 #: rows a client never sees: reserved while the carrier is being asked
@@ -116,8 +116,7 @@ async def _select_numbers(
     else:
         statement = statement.order_by(*order)
     statement = statement.offset(offset).limit(limit)
-    connection = await session.connection()  # Core, on the session's own transaction
-    found = (await connection.execute(statement)).all()
+    found = await core_rows(session, statement)
     total = int(found[0][-1] or 0) if with_total and found else None
     rows = number_records(row[:-1] for row in found) if with_total else number_records(found)
     return (rows[::-1] if from_end else rows), total

@@ -14,6 +14,9 @@ from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
+from sqlalchemy import Row
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from gateway.storage.tables import IncomingPhoneNumber
 
 _TABLE: Any = IncomingPhoneNumber.__table__  # type: ignore[attr-defined]
@@ -25,6 +28,12 @@ NumberRecord = namedtuple("NumberRecord", NUMBER_COLUMNS)  # type: ignore[misc]
 def number_table() -> Any:
     """The numbers table (Core), for statements whose rows become records."""
     return _TABLE
+
+
+async def core_rows(session: AsyncSession, statement: Any) -> list[Row[Any]]:
+    """The rows of a Core statement, run on the session's own connection and transaction."""
+    connection = await session.connection()
+    return list((await connection.execute(statement)).all())
 
 
 def number_records(rows: Iterable[Sequence[Any]]) -> list[IncomingPhoneNumber]:
