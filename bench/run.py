@@ -226,9 +226,8 @@ def main() -> None:
         rest_path = f"/2012-04-24/Accounts/{big}/IncomingPhoneNumbers.json?PageSize={PAGE}"
         rest = ("GET", rest_path, {"Authorization": auth}, b"")
         base = ("GET", f"/x/Accounts/{big}/IncomingPhoneNumbers", {}, b"")
-        deep_base = ("GET", f"/x/Accounts/{big}/IncomingPhoneNumbers?AfterSid={number_sid(int(args.numbers * 0.9))}",
-                     {}, b"")
         deep_sid = number_sid(int(args.numbers * 0.9))
+        deep_base = ("GET", f"/x/Accounts/{big}/IncomingPhoneNumbers?AfterSid={deep_sid}", {}, b"")
         deep_rest = ("GET", f"{rest_path}&Page=1&AfterSid={deep_sid}", {"Authorization": auth}, b"")
         from gateway.graphql.connection import encode_cursor
         from gateway.services.listing import SortKey
